@@ -1,0 +1,38 @@
+import { Hono } from 'hono';
+import type { EventSink } from './core/event-sink.ts';
+import { notFound, onError } from './http/problem.ts';
+import { adminRoutes } from './http/routes/admin.ts';
+import { collectRoutes } from './http/routes/collect.ts';
+import { healthRoutes } from './http/routes/health.ts';
+import { type SdkScript, sdkScriptRoutes } from './http/routes/sdk-script.ts';
+import type { Store } from './store/types.ts';
+
+export type Environment = 'development' | 'production';
+
+export type AppConfig = {
+  environment: Environment;
+  /** Operator token for `/v1/admin/*`; in development a default applies when unset. */
+  adminToken?: string | undefined;
+};
+
+export type AppDeps = {
+  store: Store;
+  /** Durable hand-over of accepted events (the `events` queue in the Workers runtime). */
+  events: EventSink;
+  config: AppConfig;
+  sdkScript: SdkScript;
+  /** Milliseconds since the epoch; injectable so tests control time. */
+  now?: () => number;
+};
+
+/** The whole collector as a runtime-agnostic Hono app; the Workers entry only wires bindings. */
+export function createApp(deps: AppDeps): Hono {
+  const app = new Hono();
+  app.route('/', healthRoutes());
+  app.route('/', sdkScriptRoutes(deps.sdkScript));
+  app.route('/v1/admin', adminRoutes(deps));
+  app.route('/v1/collect', collectRoutes(deps));
+  app.notFound(() => notFound().toResponse());
+  app.onError(onError);
+  return app;
+}

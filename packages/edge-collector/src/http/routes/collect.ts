@@ -1,0 +1,85 @@
+import { LIMITS, parseCollectBatch } from '@leadloop/schema';
+import { Hono, type MiddlewareHandler } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { cors } from 'hono/cors';
+import type { AppDeps } from '../../app.ts';
+import { toEventRecord } from '../../core/event-record.ts';
+import { sha256Hex } from '../../core/keys.ts';
+import { isOriginAllowed, originPatterns } from '../../core/origins.ts';
+import {
+  forbidden,
+  payloadTooLarge,
+  serviceUnavailable,
+  unauthorized,
+  validationFailed,
+} from '../problem.ts';
+import { readJsonBody } from '../read-json.ts';
+
+const RETRY_AFTER_SECONDS = 5;
+
+// Errors before the site is known carry nothing worth hiding: let the SDK read them. A 403 (origin
+// refused) and every answer for a known site keep their own, stricter CORS headers.
+const readableErrors: MiddlewareHandler = async (c, next) => {
+  await next();
+  if (c.res.status !== 403 && !c.res.headers.has('access-control-allow-origin')) {
+    c.res.headers.set('access-control-allow-origin', '*');
+  }
+};
+
+/** `POST /v1/collect`: the SDK's batches, authenticated by the site's public write key. */
+export function collectRoutes({ store, events, now = Date.now }: AppDeps): Hono {
+  const app = new Hono();
+
+  // A preflight carries no body, hence no write key: grant it when any site allows the origin.
+  app.options(
+    '/',
+    cors({
+      origin: async (origin) =>
+        (await store.anySiteAllowsOrigin(originPatterns(origin))) ? origin : null,
+      allowMethods: ['POST'],
+      allowHeaders: ['content-type'],
+      maxAge: 86400,
+    }),
+  );
+
+  app.post(
+    '/',
+    readableErrors,
+    bodyLimit({
+      maxSize: LIMITS.batchBytes,
+      onError: () => {
+        throw payloadTooLarge(LIMITS.batchBytes);
+      },
+    }),
+    async (c) => {
+      const receivedAt = now();
+      const parsed = parseCollectBatch(await readJsonBody(c.req.raw));
+      if (!parsed.ok) throw validationFailed(parsed.errors);
+      const { batch, rejected } = parsed;
+
+      const site = await store.findSiteByKey('write', await sha256Hex(batch.writeKey));
+      if (!site) throw unauthorized('Unknown or revoked write key.');
+      const origin = c.req.header('origin');
+      if (origin !== undefined) {
+        if (!isOriginAllowed(origin, site.allowedOrigins)) {
+          throw forbidden(`Origin ${origin} is not in this site's allowedOrigins.`);
+        }
+        c.header('access-control-allow-origin', origin);
+        c.header('vary', 'Origin');
+      }
+
+      const records = batch.events.map((event) => toEventRecord(site.id, event, batch, receivedAt));
+      if (records.length > 0) {
+        try {
+          await events(records);
+        } catch (error) {
+          console.error('event hand-over failed', error instanceof Error ? error.message : error);
+          throw serviceUnavailable('Events could not be stored; retry later.', RETRY_AFTER_SECONDS);
+        }
+      }
+      return c.json({ accepted: records.length, rejected }, 202);
+    },
+  );
+
+  return app;
+}

@@ -1,0 +1,33 @@
+// The one list of campaign parameters Leadloop reads from landing URLs. Plain constants, no zod,
+// so the browser SDK can import them without pulling a validator into the script tag.
+
+/** UTM parameters, keyed by the field name they get in a touch. */
+export const UTM_PARAMS = {
+  source: 'utm_source',
+  medium: 'utm_medium',
+  campaign: 'utm_campaign',
+  term: 'utm_term',
+  content: 'utm_content',
+  id: 'utm_id',
+} as const;
+
+/** Ad-platform click ids, in the order a touch's `clickIdType` is chosen when several are present. */
+export const CLICK_ID_PARAMS = [
+  'gclid', // Google Ads
+  'gbraid', // Google Ads, iOS app-to-web
+  'wbraid', // Google Ads, iOS web-to-app
+  'dclid', // Google Display & Video 360 / Campaign Manager
+  'fbclid', // Meta
+  'msclkid', // Microsoft Ads
+  'ttclid', // TikTok
+  'li_fat_id', // LinkedIn
+  'twclid', // X (Twitter)
+  'epik', // Pinterest
+  'rdt_cid', // Reddit
+  'sccid', // Snapchat
+  'yclid', // Yandex
+  'irclickid', // impact.com affiliates
+] as const;
+
+export type UtmField = keyof typeof UTM_PARAMS;
+export type ClickIdParam = (typeof CLICK_ID_PARAMS)[number];

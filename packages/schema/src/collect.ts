@@ -1,0 +1,64 @@
+import { z } from 'zod';
+import { eventSchema, type LeadloopEvent, timestamp } from './events.ts';
+import { LIMITS } from './limits.ts';
+import { type FieldError, toFieldErrors } from './problem.ts';
+import { utf8ByteLength } from './utf8.ts';
+
+export const contextSchema = z.object({
+  library: z.object({ name: z.string().max(64), version: z.string().max(64) }).optional(),
+  locale: z.string().max(64).optional(),
+  timezone: z.string().max(64).optional(),
+  screen: z.object({ width: z.number().int().min(0), height: z.number().int().min(0) }).optional(),
+});
+
+/** The envelope of a `POST /v1/collect` body; events are checked one by one afterwards. */
+export const collectBatchSchema = z.object({
+  writeKey: z.string().startsWith('pk_').max(LIMITS.idLength),
+  sentAt: timestamp,
+  context: contextSchema.optional(),
+  events: z.array(z.unknown()).min(1).max(LIMITS.batchEvents),
+});
+
+export type CollectContext = z.infer<typeof contextSchema>;
+export type CollectBatch = Omit<z.infer<typeof collectBatchSchema>, 'events'> & {
+  events: LeadloopEvent[];
+};
+export type RejectedEvent = { index: number; errors: FieldError[] };
+
+export type ParsedBatch =
+  | { ok: true; batch: CollectBatch; rejected: RejectedEvent[] }
+  | { ok: false; errors: FieldError[] };
+
+/** Checks one event: size first (cheap to explain), then shape. */
+export function parseEvent(
+  raw: unknown,
+): { ok: true; event: LeadloopEvent } | { ok: false; errors: FieldError[] } {
+  const bytes = utf8ByteLength(JSON.stringify(raw) ?? '');
+  if (bytes > LIMITS.eventBytes) {
+    return {
+      ok: false,
+      errors: [{ path: '', message: `Event is ${bytes} bytes; the limit is ${LIMITS.eventBytes}` }],
+    };
+  }
+  const result = eventSchema.safeParse(raw);
+  return result.success
+    ? { ok: true, event: result.data }
+    : { ok: false, errors: toFieldErrors(result.error) };
+}
+
+/**
+ * Validates a collect body. A bad envelope rejects the whole batch; a bad event rejects only
+ * itself, so the valid events of a batch are always kept.
+ */
+export function parseCollectBatch(input: unknown): ParsedBatch {
+  const envelope = collectBatchSchema.safeParse(input);
+  if (!envelope.success) return { ok: false, errors: toFieldErrors(envelope.error) };
+  const events: LeadloopEvent[] = [];
+  const rejected: RejectedEvent[] = [];
+  envelope.data.events.forEach((raw, index) => {
+    const parsed = parseEvent(raw);
+    if (parsed.ok) events.push(parsed.event);
+    else rejected.push({ index, errors: parsed.errors });
+  });
+  return { ok: true, batch: { ...envelope.data, events }, rejected };
+}

@@ -1,0 +1,81 @@
+// `pnpm start`: the collector on local workerd with local D1, the example landing page, a seeded
+// demo site, and the URLs and keys to try it. Ctrl-C stops everything.
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { serveLandingPage } from '../examples/landing-page/serve.ts';
+import { startLocalCollector } from '../packages/edge-collector/local/dev-server.ts';
+import type { CreateSiteResponse } from '../packages/schema/src/index.ts';
+
+const port = Number(process.env.PORT ?? 8787);
+const pagePort = Number(process.env.PAGE_PORT ?? port + 1);
+const adminToken = process.env.LEADLOOP_ADMIN_TOKEN || 'leadloop-dev-admin';
+// Kept beside the local database: the keys are stored hashed, so this is the only copy.
+const demoFile = fileURLToPath(
+  new URL('../packages/edge-collector/.wrangler/leadloop-demo.json', import.meta.url),
+);
+
+type DemoSite = CreateSiteResponse & { pageOrigin: string };
+
+async function seedSite(collectorUrl: string, pageOrigin: string): Promise<DemoSite> {
+  try {
+    const saved = JSON.parse(await readFile(demoFile, 'utf8')) as DemoSite;
+    if (saved.pageOrigin === pageOrigin) return saved;
+  } catch {
+    // first run, or the local state was wiped
+  }
+  const response = await fetch(`${collectorUrl}/v1/admin/sites`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${adminToken}`, 'content-type': 'application/json' },
+    body: JSON.stringify({
+      name: 'Northwind Roofing (demo)',
+      allowedOrigins: [pageOrigin, pageOrigin.replace('127.0.0.1', 'localhost')],
+      timezone: 'America/Chicago',
+      defaultCountry: 'US',
+    }),
+  });
+  if (response.status !== 201) {
+    throw new Error(`seeding the demo site failed: ${response.status} ${await response.text()}`);
+  }
+  const site = { ...((await response.json()) as CreateSiteResponse), pageOrigin };
+  await mkdir(dirname(demoFile), { recursive: true });
+  await writeFile(demoFile, JSON.stringify(site, null, 2));
+  return site;
+}
+
+const collector = await startLocalCollector({ port, adminToken, verbose: true });
+const pageOrigin = `http://127.0.0.1:${pagePort}`;
+const site = await seedSite(collector.url, pageOrigin);
+const page = await serveLandingPage({
+  port: pagePort,
+  collectorUrl: collector.url,
+  writeKey: site.writeKey,
+});
+
+const campaignUrl = `${pageOrigin}/?utm_source=google&utm_medium=cpc&utm_campaign=storm-season&gclid=demo-click-1`;
+console.log(`
+Leadloop is running on local workerd with a local D1 database.
+
+  Landing page   ${campaignUrl}
+  Collector      ${collector.url}   (GET /healthz, GET /leadloop.js, POST /v1/collect)
+  Site           ${site.site.id}  "${site.site.name}"
+  Write key      ${site.writeKey}   (public: goes in the script tag)
+  Secret key     ${site.secretKey}   (REST API: Authorization: Bearer …)
+  Admin token    ${adminToken}   (POST /v1/admin/sites)
+
+Stored events: cd packages/edge-collector && npx wrangler d1 execute DB --local \\
+  --command "SELECT type, page_url, occurred_at FROM events ORDER BY occurred_at DESC LIMIT 5"
+
+Press Ctrl-C to stop.
+`);
+
+let stopping = false;
+async function shutdown() {
+  if (stopping) return;
+  stopping = true;
+  page.close();
+  await collector.stop();
+  process.exit(0);
+}
+process.on('SIGINT', shutdown);
+process.on('SIGTERM', shutdown);

@@ -1,0 +1,79 @@
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchChromium } from './chromium.ts';
+import { type LocalStack, startLocalStack } from './local-stack.ts';
+
+let stack: LocalStack;
+let browser: Browser;
+
+beforeAll(async () => {
+  [stack, browser] = await Promise.all([startLocalStack(), launchChromium()]);
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await stack?.stop();
+});
+
+type StoredEvent = {
+  id: string;
+  type: string;
+  anonymous_id: string;
+  page_url: string;
+  payload: string;
+};
+
+async function waitForEvents(count: number): Promise<StoredEvent[]> {
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    const rows = await stack.query<StoredEvent>(
+      `SELECT id, type, anonymous_id, page_url, payload FROM events WHERE site_id = '${stack.site.site.id}'`,
+    );
+    if (rows.length >= count || Date.now() > deadline) return rows;
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+}
+
+describe('the landing page with the script tag', () => {
+  it('stores a pageview with its UTM values and click id, sent as a text/plain beacon', async () => {
+    const page = await browser.newPage();
+    const collected = page.waitForResponse((response) => response.url().endsWith('/v1/collect'));
+    await page.goto(
+      `${stack.pageOrigin}/?utm_source=newsletter&utm_medium=email&utm_campaign=spring-storms&gclid=e2e-click-1`,
+    );
+
+    const response = await collected;
+    expect(response.status()).toBe(202); // a beacon's body is not readable by the page
+    const request = response.request();
+    expect(request.method()).toBe('POST');
+    const headers = await request.allHeaders();
+    expect(headers['content-type']).toMatch(/^text\/plain/);
+
+    const cookies = await page.context().cookies(stack.pageOrigin);
+    const anonymousId = cookies.find((cookie) => cookie.name === 'll_aid')?.value;
+    expect(anonymousId).toMatch(/^[0-9a-f-]{36}$/);
+
+    const [event] = await waitForEvents(1);
+    expect(event).toMatchObject({ type: 'pageview', anonymous_id: anonymousId });
+    expect(event?.page_url).toContain('utm_campaign=spring-storms');
+    const { attribution } = JSON.parse(event!.payload);
+    expect(attribution.last).toMatchObject({
+      source: 'newsletter',
+      medium: 'email',
+      campaign: 'spring-storms',
+      clickIds: { gclid: 'e2e-click-1' },
+    });
+    expect(attribution.first).toEqual(attribution.last);
+    await page.close();
+  });
+
+  it("refuses the beacon of a page whose origin is not in the site's list", async () => {
+    // Same server, other origin: the demo site allows only 127.0.0.1, not localhost.
+    const foreignOrigin = stack.pageOrigin.replace('127.0.0.1', 'localhost');
+    const page = await browser.newPage();
+    const collected = page.waitForResponse((response) => response.url().endsWith('/v1/collect'));
+    await page.goto(`${foreignOrigin}/?utm_source=elsewhere`);
+    expect((await collected).status()).toBe(403);
+    await page.close();
+  });
+});

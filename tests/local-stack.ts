@@ -1,0 +1,87 @@
+// The collector on local workerd (throwaway D1 state) plus the example landing page, for tests.
+
+import { execFile } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import type { Server } from 'node:http';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { promisify } from 'node:util';
+import { serveLandingPage } from '../examples/landing-page/serve.ts';
+import {
+  freePort,
+  type LocalCollector,
+  startLocalCollector,
+} from '../packages/edge-collector/local/dev-server.ts';
+import type { CreateSiteResponse } from '../packages/schema/src/index.ts';
+
+const ADMIN_TOKEN = 'e2e-admin-token';
+
+export type LocalStack = {
+  collector: LocalCollector;
+  pageOrigin: string;
+  site: CreateSiteResponse;
+  /** Runs SQL against the stack's local D1 and returns the rows. */
+  query<T = Record<string, unknown>>(sql: string): Promise<T[]>;
+  stop(): Promise<void>;
+};
+
+export async function startLocalStack(): Promise<LocalStack> {
+  const persistTo = await mkdtemp(join(tmpdir(), 'leadloop-e2e-'));
+  const collector = await startLocalCollector({
+    port: await freePort(),
+    persistTo,
+    adminToken: ADMIN_TOKEN,
+  });
+  const pagePort = await freePort();
+  const pageOrigin = `http://127.0.0.1:${pagePort}`;
+  const response = await fetch(`${collector.url}/v1/admin/sites`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ name: 'E2E', allowedOrigins: [pageOrigin] }),
+  });
+  if (response.status !== 201) throw new Error(`site: ${response.status} ${await response.text()}`);
+  const site = (await response.json()) as CreateSiteResponse;
+  const page: Server = await serveLandingPage({
+    port: pagePort,
+    collectorUrl: collector.url,
+    writeKey: site.writeKey,
+  });
+
+  const collectorDir = join(import.meta.dirname, '../packages/edge-collector');
+  const wranglerBin = join(
+    dirname(createRequire(join(collectorDir, 'package.json')).resolve('wrangler/package.json')),
+    'bin/wrangler.js',
+  );
+  async function query<T>(sql: string): Promise<T[]> {
+    const { stdout } = await promisify(execFile)(
+      process.execPath,
+      [
+        wranglerBin,
+        'd1',
+        'execute',
+        'DB',
+        '--local',
+        '--persist-to',
+        persistTo,
+        '--json',
+        '--command',
+        sql,
+      ],
+      { cwd: collectorDir, env: { ...process.env, WRANGLER_SEND_METRICS: 'false', CI: 'true' } },
+    );
+    return (JSON.parse(stdout) as { results: T[] }[])[0]?.results ?? [];
+  }
+
+  return {
+    collector,
+    pageOrigin,
+    site,
+    query,
+    async stop() {
+      page.close();
+      await collector.stop();
+      await rm(persistTo, { recursive: true, force: true });
+    },
+  };
+}
