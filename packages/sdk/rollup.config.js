@@ -36,7 +36,9 @@ export default [
     output: { file: 'dist/leadloop.js', format: 'iife', strict: false },
     plugins: [
       resolveSource(),
-      esbuild({ target, define, minify: true, legalComments: 'none' }), scriptModule()],
+      esbuild({ target, define, minify: true, legalComments: 'none' }),
+      scriptModule(),
+    ],
   },
   {
     input: 'src/index.ts',

@@ -8,17 +8,32 @@ const origin = z
     message: 'Expected an origin such as https://example.com or https://*.example.com',
   });
 
-const timezone = z.string().refine(
-  (zone) => {
-    try {
-      new Intl.DateTimeFormat('en', { timeZone: zone });
-      return true;
-    } catch {
-      return false;
-    }
-  },
-  { message: 'Expected an IANA time zone such as Europe/Paris' },
-);
+let zonesByLowerCase: Map<string, string> | undefined;
+
+/** The IANA name of a zone as spelled in the tz database (`europe/paris` → `Europe/Paris`), or null. */
+function canonicalTimeZone(zone: string): string | null {
+  zonesByLowerCase ??= new Map(
+    Intl.supportedValuesOf('timeZone').map((name) => [name.toLowerCase(), name]),
+  );
+  const listed = zonesByLowerCase.get(zone.toLowerCase());
+  if (listed) return listed;
+  try {
+    // Links such as US/Eastern are valid but not listed; offsets like +01:00 are not zones.
+    new Intl.DateTimeFormat('en', { timeZone: zone });
+    return /^[A-Za-z]+(\/[A-Za-z0-9_+-]+)*$/.test(zone) ? zone : null;
+  } catch {
+    return null;
+  }
+}
+
+const timezone = z.string().transform((zone, ctx) => {
+  const canonical = canonicalTimeZone(zone);
+  if (canonical === null) {
+    ctx.addIssue({ code: 'custom', message: 'Expected an IANA time zone such as Europe/Paris' });
+    return z.NEVER;
+  }
+  return canonical;
+});
 
 /** `POST /v1/admin/sites`. Unknown keys are refused, so a typo never passes silently. */
 export const createSiteSchema = z.strictObject({

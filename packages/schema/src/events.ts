@@ -35,7 +35,7 @@ export const touchSchema = z.object({
   term: text.optional(),
   content: text.optional(),
   utmId: text.optional(),
-  clickIds: z.partialRecord(z.enum(CLICK_ID_PARAMS), text).optional(),
+  clickIds: clickIdsSchema.optional(),
   referrer: url.optional(),
   landingPage: url.optional(),
   timestamp: timestamp.optional(),

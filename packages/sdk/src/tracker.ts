@@ -56,7 +56,12 @@ export function createTracker(options: TrackerOptions): Tracker {
   };
 
   function dispatch(event: LeadloopEventInput): void {
-    const body = { writeKey: options.writeKey, sentAt: new Date().toISOString(), context, events: [event] };
+    const body = {
+      writeKey: options.writeKey,
+      sentAt: new Date().toISOString(),
+      context,
+      events: [event],
+    };
     send(endpoint, JSON.stringify(body));
   }
 

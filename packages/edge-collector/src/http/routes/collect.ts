@@ -6,6 +6,7 @@ import type { AppDeps } from '../../app.ts';
 import { toEventRecord } from '../../core/event-record.ts';
 import { sha256Hex } from '../../core/keys.ts';
 import { isOriginAllowed, originPatterns } from '../../core/origins.ts';
+import { cachedWriteKeyLookup } from '../../store/write-key-cache.ts';
 import {
   forbidden,
   payloadTooLarge,
@@ -16,6 +17,7 @@ import {
 import { readJsonBody } from '../read-json.ts';
 
 const RETRY_AFTER_SECONDS = 5;
+const WRITE_KEY_CACHE_MS = 60_000;
 
 // Errors before the site is known carry nothing worth hiding: let the SDK read them. A 403 (origin
 // refused) and every answer for a known site keep their own, stricter CORS headers.
@@ -29,6 +31,7 @@ const readableErrors: MiddlewareHandler = async (c, next) => {
 /** `POST /v1/collect`: the SDK's batches, authenticated by the site's public write key. */
 export function collectRoutes({ store, events, now = Date.now }: AppDeps): Hono {
   const app = new Hono();
+  const findSite = cachedWriteKeyLookup(store, WRITE_KEY_CACHE_MS, now);
 
   // A preflight carries no body, hence no write key: grant it when any site allows the origin.
   app.options(
@@ -57,7 +60,7 @@ export function collectRoutes({ store, events, now = Date.now }: AppDeps): Hono 
       if (!parsed.ok) throw validationFailed(parsed.errors);
       const { batch, rejected } = parsed;
 
-      const site = await store.findSiteByKey('write', await sha256Hex(batch.writeKey));
+      const site = await findSite(await sha256Hex(batch.writeKey));
       if (!site) throw unauthorized('Unknown or revoked write key.');
       const origin = c.req.header('origin');
       if (origin !== undefined) {

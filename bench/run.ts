@@ -1,0 +1,62 @@
+// `pnpm bench`: every benchmark in sequence, then one table for the terminal and the same table as
+// markdown for the README. `--quick` shortens the load runs; `--only=sdk-size,ingest` picks some.
+import { readFileSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { parseArgs } from 'node:util';
+import { type IngestOptions, ingest } from './ingest.ts';
+import { CONNECTIONS } from './load.ts';
+import { markdownTable, type Row, textTable } from './report.ts';
+import { sdkSize } from './sdk-size.ts';
+
+const { values } = parseArgs({
+  options: { quick: { type: 'boolean', default: false }, only: { type: 'string' } },
+});
+
+// Default: about 1.5 minutes in all, on two cores. Three rounds give a real median.
+const ingestOptions: IngestOptions = values.quick
+  ? { seconds: 3, rounds: 2, warmupSeconds: 1 }
+  : { seconds: 10, rounds: 3, warmupSeconds: 2 };
+
+const benchmarks: Record<string, () => Promise<Row[]>> = {
+  'sdk-size': sdkSize,
+  ingest: () => ingest(ingestOptions),
+};
+
+const selected = values.only
+  ? values.only.split(',').map((name) => name.trim())
+  : Object.keys(benchmarks);
+const unknown = selected.filter((name) => !(name in benchmarks));
+if (unknown.length > 0) {
+  console.error(
+    `unknown benchmark ${unknown.join(', ')}; known: ${Object.keys(benchmarks).join(', ')}`,
+  );
+  process.exit(2);
+}
+
+const rows: Row[] = [];
+for (const name of selected) {
+  process.stderr.write(`${name}…\n`);
+  rows.push(...(await benchmarks[name]!()));
+}
+
+const version = (pkg: string) =>
+  (
+    JSON.parse(
+      readFileSync(new URL(`./node_modules/${pkg}/package.json`, import.meta.url), 'utf8'),
+    ) as { version: string }
+  ).version;
+const setup = [
+  `Node ${process.versions.node}`,
+  ...(selected.includes('ingest')
+    ? [
+        `wrangler ${version('wrangler')} (local workerd)`,
+        `autocannon ${version('autocannon')}, ${CONNECTIONS} connections`,
+        `${ingestOptions.rounds} × ${ingestOptions.seconds} s per side`,
+      ]
+    : []),
+  `${cpus().length} × ${cpus()[0]?.model.trim() ?? 'unknown CPU'}`,
+  new Date().toISOString().slice(0, 10),
+].join('; ');
+
+console.log(`\n${textTable(rows)}\n\n${setup}\n`);
+console.log(['```markdown', markdownTable(rows), '', `_${setup}._`, '```'].join('\n'));
