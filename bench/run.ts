@@ -6,19 +6,23 @@ import { parseArgs } from 'node:util';
 import { type IngestOptions, ingest } from './ingest.ts';
 import { CONNECTIONS } from './load.ts';
 import { markdownTable, type Row, textTable } from './report.ts';
+import { sdkCompare } from './sdk-compare.ts';
+import { sdkLoad } from './sdk-load.ts';
 import { sdkSize } from './sdk-size.ts';
 
 const { values } = parseArgs({
   options: { quick: { type: 'boolean', default: false }, only: { type: 'string' } },
 });
 
-// Default: about 1.5 minutes in all, on two cores. Three rounds give a real median.
+// Ingest by default: about 1.5 minutes, on two cores. Three rounds give a real median.
 const ingestOptions: IngestOptions = values.quick
   ? { seconds: 3, rounds: 2, warmupSeconds: 1 }
   : { seconds: 10, rounds: 3, warmupSeconds: 2 };
 
 const benchmarks: Record<string, () => Promise<Row[]>> = {
-  'sdk-size': sdkSize,
+  'sdk-size': async () => [...(await sdkSize()), ...(await sdkCompare())],
+  // About 50 s for 15 rounds; sdk-load.ts caps its measuring time whatever the SDK does.
+  'sdk-load': () => sdkLoad({ rounds: values.quick ? 5 : 15 }),
   ingest: () => ingest(ingestOptions),
 };
 

@@ -1,18 +1,18 @@
-// The script-tag build's transfer size against the DESIGN.md budget. There is no baseline to run
-// here (other trackers are not installed), so the budget itself is the reference.
+// The script-tag build's transfer size against the DESIGN.md budget. Published trackers are put
+// beside it by sdk-compare.ts.
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 import { int, type Row } from './report.ts';
 
 const BUDGET_GZIP_BYTES = 3072;
-const bundle = fileURLToPath(new URL('../packages/sdk/dist/leadloop.js', import.meta.url));
+export const SDK_BUNDLE = fileURLToPath(
+  new URL('../packages/sdk/dist/leadloop.js', import.meta.url),
+);
 
-export async function sdkSize(): Promise<Row[]> {
-  // The build already minifies (esbuild via rollup), so the file is measured as shipped.
-  const code = await readFile(bundle).catch(() => {
-    throw new Error(`${bundle} is missing: run \`pnpm build\` first`);
-  });
+export type Sizes = { raw: number; gzip: number; brotli: number };
+
+export function compressedSizes(code: Buffer): Sizes {
   const gzip = gzipSync(code, { level: 9 }).byteLength;
   const brotli = brotliCompressSync(code, {
     params: {
@@ -20,10 +20,22 @@ export async function sdkSize(): Promise<Row[]> {
       [constants.BROTLI_PARAM_SIZE_HINT]: code.byteLength,
     },
   }).byteLength;
+  return { raw: code.byteLength, gzip, brotli };
+}
+
+export function readSdkBundle(): Promise<Buffer> {
+  return readFile(SDK_BUNDLE).catch(() => {
+    throw new Error(`${SDK_BUNDLE} is missing: run \`pnpm build\` first`);
+  });
+}
+
+export async function sdkSize(): Promise<Row[]> {
+  // The build already minifies (esbuild via rollup), so the file is measured as shipped.
+  const { raw, gzip, brotli } = compressedSizes(await readSdkBundle());
   const ofBudget = (bytes: number) => `${Math.round((bytes / BUDGET_GZIP_BYTES) * 100)}% of budget`;
   const bench = 'SDK size (dist/leadloop.js)';
   return [
-    { bench, metric: 'minified', result: `${int(code.byteLength)} B` },
+    { bench, metric: 'minified', result: `${int(raw)} B` },
     {
       bench,
       metric: 'minified + gzip -9',

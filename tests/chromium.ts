@@ -22,7 +22,8 @@ function installChromium(): void {
   execFileSync('apt-get', ['install', '-y', '-qq', 'chromium'], { stdio: 'inherit', env });
 }
 
-export async function launchChromium(): Promise<Browser> {
+/** Launches headless Chromium; `extraArgs` go after the defaults (e.g. `--host-resolver-rules=…`). */
+export async function launchChromium(extraArgs: readonly string[] = []): Promise<Browser> {
   let executablePath = findChromium();
   if (!executablePath) {
     installChromium();
@@ -44,6 +45,7 @@ export async function launchChromium(): Promise<Browser> {
       '--disable-background-networking',
       '--disable-component-update',
       '--disable-sync',
+      ...extraArgs,
     ],
   });
 }

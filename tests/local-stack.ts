@@ -17,28 +17,38 @@ import type { CreateSiteResponse } from '../packages/schema/src/index.ts';
 
 const ADMIN_TOKEN = 'e2e-admin-token';
 
+export type LocalStackOptions = {
+  /** Origins the site allows besides the landing page's own (wildcards like `http://*.site.test:8080`). */
+  allowedOrigins?: readonly string[];
+};
+
 export type LocalStack = {
+  /** The running collector (a new object after `startCollector`). */
   collector: LocalCollector;
   pageOrigin: string;
   site: CreateSiteResponse;
   /** Runs SQL against the stack's local D1 and returns the rows. */
   query<T = Record<string, unknown>>(sql: string): Promise<T[]>;
+  /** Stops the collector only; its D1 state stays for `startCollector`. */
+  stopCollector(): Promise<void>;
+  /** Starts the collector again on the same port and D1 state. */
+  startCollector(): Promise<void>;
   stop(): Promise<void>;
 };
 
-export async function startLocalStack(): Promise<LocalStack> {
+export async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalStack> {
   const persistTo = await mkdtemp(join(tmpdir(), 'leadloop-e2e-'));
-  const collector = await startLocalCollector({
-    port: await freePort(),
-    persistTo,
-    adminToken: ADMIN_TOKEN,
-  });
+  const collectorOptions = { port: await freePort(), persistTo, adminToken: ADMIN_TOKEN };
+  let collector = await startLocalCollector(collectorOptions);
   const pagePort = await freePort();
   const pageOrigin = `http://127.0.0.1:${pagePort}`;
   const response = await fetch(`${collector.url}/v1/admin/sites`, {
     method: 'POST',
     headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' },
-    body: JSON.stringify({ name: 'E2E', allowedOrigins: [pageOrigin] }),
+    body: JSON.stringify({
+      name: 'E2E',
+      allowedOrigins: [pageOrigin, ...(options.allowedOrigins ?? [])],
+    }),
   });
   if (response.status !== 201) throw new Error(`site: ${response.status} ${await response.text()}`);
   const site = (await response.json()) as CreateSiteResponse;
@@ -74,10 +84,17 @@ export async function startLocalStack(): Promise<LocalStack> {
   }
 
   return {
-    collector,
+    get collector() {
+      return collector;
+    },
     pageOrigin,
     site,
     query,
+    stopCollector: () => collector.stop(),
+    async startCollector() {
+      await collector.stop();
+      collector = await startLocalCollector(collectorOptions);
+    },
     async stop() {
       page.close();
       await collector.stop();

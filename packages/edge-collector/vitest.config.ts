@@ -4,11 +4,20 @@ import { defineProject } from 'vitest/config';
 const migrations = await readD1Migrations(new URL('./migrations/d1', import.meta.url).pathname);
 
 export default defineProject({
+  // Tests run from source, so workspace packages need no build first. The worker is resolved in
+  // Vite's `ssr` environment (webworker target): its default conditions follow the source one.
+  ssr: {
+    resolve: { conditions: ['@leadloop/source', 'module', 'browser', 'development|production'] },
+  },
   plugins: [
     cloudflareTest({
       wrangler: { configPath: './wrangler.toml' },
       miniflare: {
-        bindings: { LEADLOOP_ENV: 'development', TEST_MIGRATIONS: migrations },
+        bindings: {
+          LEADLOOP_ENV: 'development',
+          LEADLOOP_BASE_PATH: '/ll',
+          TEST_MIGRATIONS: migrations,
+        },
       },
     }),
   ],

@@ -1,13 +1,19 @@
-// Builds the script-tag IIFE (dist/leadloop.js), the bundler ESM (dist/index.js) and, for the
+// Builds the script-tag IIFE (dist/leadloop.js, and an unminified dist/leadloop.debug.js that
+// logs swallowed errors), the bundler ESM (dist/index.js) and, for the
 // collector to serve, dist/script.js: the IIFE as a string module with its ETag.
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { nodeResolve } from '@rollup/plugin-node-resolve';
+import { dts } from 'rollup-plugin-dts';
 import esbuild from 'rollup-plugin-esbuild';
 
-const target = 'es2019';
+// ES2021 keeps `?.`, `??` and `??=` as written: every browser since 2020 runs them.
+const target = 'es2021';
 const pkg = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8'));
-const define = { __SDK_VERSION__: JSON.stringify(pkg.version) };
+const version = JSON.stringify(pkg.version);
+// __DEBUG__ keeps warnings in dist/leadloop.debug.js only; the minifier drops them elsewhere.
+const define = { __SDK_VERSION__: version, __DEBUG__: 'false' };
+const debugDefine = { __SDK_VERSION__: version, __DEBUG__: 'true' };
 
 /** Emits `script.js` exporting the finished IIFE, so any runtime can serve it without file I/O. */
 function scriptModule() {
@@ -41,9 +47,20 @@ export default [
     ],
   },
   {
+    input: 'src/script-tag.ts',
+    output: { file: 'dist/leadloop.debug.js', format: 'iife', strict: false },
+    plugins: [resolveSource(), esbuild({ target, define: debugDefine })],
+  },
+  {
     input: 'src/index.ts',
     external: ['js-cookie'],
     output: { file: 'dist/index.js', format: 'es' },
     plugins: [resolveSource(), esbuild({ target, define })],
+  },
+  {
+    // One bundled index.d.ts for bundlers' users.
+    input: 'src/index.ts',
+    output: { file: 'dist/index.d.ts', format: 'es' },
+    plugins: [dts({ respectExternal: true, tsconfig: 'tsconfig.build.json' })],
   },
 ];

@@ -1,4 +1,5 @@
 import { Hono } from 'hono';
+import { parseBasePath } from './core/base-path.ts';
 import type { EventSink } from './core/event-sink.ts';
 import { notFound, onError } from './http/problem.ts';
 import { adminRoutes } from './http/routes/admin.ts';
@@ -13,6 +14,11 @@ export type AppConfig = {
   environment: Environment;
   /** Operator token for `/v1/admin/*`; in development a default applies when unset. */
   adminToken?: string | undefined;
+  /**
+   * A prefix (`/ll`) under which every route is served as well as at the root, for a Workers
+   * route on the site's own domain (`example.com/ll/*`). Starts with `/`, no trailing slash.
+   */
+  basePath?: string | undefined;
 };
 
 export type AppDeps = {
@@ -27,11 +33,18 @@ export type AppDeps = {
 
 /** The whole collector as a runtime-agnostic Hono app; the Workers entry only wires bindings. */
 export function createApp(deps: AppDeps): Hono {
+  const base = parseBasePath(deps.config.basePath);
+  if (!base.ok) throw new Error(`Invalid base path "${deps.config.basePath}": ${base.error}.`);
+
+  const routes = new Hono()
+    .route('/', healthRoutes())
+    .route('/', sdkScriptRoutes(deps.sdkScript))
+    .route('/v1/admin', adminRoutes(deps))
+    .route('/v1/collect', collectRoutes(deps));
+
   const app = new Hono();
-  app.route('/', healthRoutes());
-  app.route('/', sdkScriptRoutes(deps.sdkScript));
-  app.route('/v1/admin', adminRoutes(deps));
-  app.route('/v1/collect', collectRoutes(deps));
+  app.route('/', routes);
+  if (base.basePath) app.route(base.basePath, routes);
   app.notFound(() => notFound().toResponse());
   app.onError(onError);
   return app;

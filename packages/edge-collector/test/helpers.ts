@@ -44,15 +44,21 @@ export function pageview(overrides: Partial<LeadloopEventInput> = {}): LeadloopE
 
 export function collect(
   body: unknown,
-  { origin = SITE_ORIGIN, contentType = 'text/plain;charset=UTF-8' } = {},
+  {
+    origin = SITE_ORIGIN,
+    contentType = 'text/plain;charset=UTF-8',
+    url = `${BASE}/v1/collect`,
+  } = {},
 ): Promise<Response> {
   const headers: Record<string, string> = { 'content-type': contentType };
   if (origin) headers.origin = origin;
-  return request('/v1/collect', {
-    method: 'POST',
-    headers,
-    body: typeof body === 'string' ? body : JSON.stringify(body),
-  });
+  return exports.default.fetch(
+    new Request(url, {
+      method: 'POST',
+      headers,
+      body: typeof body === 'string' ? body : JSON.stringify(body),
+    }),
+  );
 }
 
 export function batch<T>(writeKey: string, events: T[]) {

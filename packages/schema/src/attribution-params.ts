@@ -1,15 +1,8 @@
 // The one list of campaign parameters Leadloop reads from landing URLs. Plain constants, no zod,
 // so the browser SDK can import them without pulling a validator into the script tag.
 
-/** UTM parameters, keyed by the field name they get in a touch. */
-export const UTM_PARAMS = {
-  source: 'utm_source',
-  medium: 'utm_medium',
-  campaign: 'utm_campaign',
-  term: 'utm_term',
-  content: 'utm_content',
-  id: 'utm_id',
-} as const;
+/** UTM parameters, without their `utm_` prefix; `utm_id` becomes a touch's `utmId`. */
+export const UTM_FIELDS = ['source', 'medium', 'campaign', 'term', 'content', 'id'] as const;
 
 /** Ad-platform click ids, in the order a touch's `clickIdType` is chosen when several are present. */
 export const CLICK_ID_PARAMS = [
@@ -29,5 +22,5 @@ export const CLICK_ID_PARAMS = [
   'irclickid', // impact.com affiliates
 ] as const;
 
-export type UtmField = keyof typeof UTM_PARAMS;
+export type UtmField = (typeof UTM_FIELDS)[number];
 export type ClickIdParam = (typeof CLICK_ID_PARAMS)[number];

@@ -9,6 +9,8 @@ export const contextSchema = z.object({
   locale: z.string().max(64).optional(),
   timezone: z.string().max(64).optional(),
   screen: z.object({ width: z.number().int().min(0), height: z.number().int().min(0) }).optional(),
+  /** The domain the SDK keeps its cookies on; lets a first-party collector set `ll_aid` itself. */
+  cookieDomain: z.string().max(253).optional(),
 });
 
 /** The envelope of a `POST /v1/collect` body; events are checked one by one afterwards. */

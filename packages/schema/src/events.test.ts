@@ -356,3 +356,18 @@ describe('traits and properties inside an event', () => {
     expect(Object.keys(Object.prototype)).toEqual([]);
   });
 });
+
+describe('what the SDK adds for calls and ad platforms', () => {
+  it('accepts a call kind and refuses an unknown one at call.kind', () => {
+    expect(errorPaths(callClick({ number: '+1 512 555 0123', kind: 'whatsapp' }))).toEqual([]);
+    expect(errorPaths(callClick({ number: '+1 512 555 0123', kind: 'fax' }))).toEqual([
+      'call.kind',
+    ]);
+  });
+
+  it("keeps the ad platforms' browser ids beside the touches", () => {
+    const ids = { fbc: 'fb.1.1700000000000.abc', fbp: 'fb.1.1700000000000.123', gclAw: 'GCL.1.x' };
+    const parsed = eventSchema.parse(pageview({ attribution: { adIds: ids } }));
+    expect(parsed.attribution?.adIds).toEqual(ids);
+  });
+});

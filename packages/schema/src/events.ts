@@ -41,9 +41,22 @@ export const touchSchema = z.object({
   timestamp: timestamp.optional(),
 });
 
+/** Ad platforms' own browser ids, kept so conversions can be sent back to them later. */
+export const adIdsSchema = z.object({
+  /** Meta's click id cookie value, `fb.1.<ms>.<fbclid>`. */
+  fbc: text.optional(),
+  /** Meta's browser id cookie `_fbp`. */
+  fbp: text.optional(),
+  /** Google Ads' click cookie `_gcl_aw` (`GCL.<s>.<gclid>`). */
+  gclAw: text.optional(),
+});
+
 export const attributionSchema = z.object({
+  /** The first visit ever seen from this browser (a direct visit has only `landingPage`). */
   first: touchSchema.optional(),
+  /** The latest visit that came from somewhere (campaign, click id or external referrer). */
   last: touchSchema.optional(),
+  adIds: adIdsSchema.optional(),
 });
 
 const formFieldValue = z.string().max(LIMITS.stringLength);
@@ -58,8 +71,15 @@ export const formSchema = z.object({
     }),
 });
 
+export const callKinds = ['tel', 'sms', 'whatsapp'] as const;
+
 export const callSchema = z.object({
+  /** The number as the link wrote it. */
   number: z.string().min(1).max(LIMITS.idLength),
+  kind: z.enum(callKinds).optional(),
+  /** `+` and digits only; the collector derives E.164 with the site's default country. */
+  digits: z.string().max(LIMITS.idLength).optional(),
+  /** The link's visible text. */
   text: text.optional(),
 });
 

@@ -1,162 +1,150 @@
-import { webcrypto } from 'node:crypto';
-import Cookies from 'js-cookie';
+// biome-ignore-all lint/suspicious/noDocumentCookie: tests write cookies as pages and ad tags do
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { anonymousId, sessionId, uuid } from './identity.ts';
 
 const UUID_V4 = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
+const MINUTE = 60_000;
 
 function setURL(url: string): void {
   (window as unknown as { happyDOM: { setURL(url: string): void } }).happyDOM.setURL(url);
 }
 
 function clearCookies(): void {
-  for (const name of Object.keys(Cookies.get())) Cookies.remove(name);
+  for (const pair of document.cookie.split('; ')) {
+    const name = pair.split('=')[0];
+    for (const domain of ['', ';domain=example.com'])
+      if (name) document.cookie = `${name}=;path=/;max-age=-1${domain}`;
+  }
 }
 
-/** A `crypto` without `randomUUID`, as in an insecure context, filling bytes with `fill`. */
-function stubCryptoWithoutRandomUUID(fill?: number) {
-  const getRandomValues = vi.fn((array: Uint8Array) =>
-    fill === undefined ? webcrypto.getRandomValues(array) : array.fill(fill),
-  );
-  vi.stubGlobal('crypto', { getRandomValues });
-  return getRandomValues;
+/** Identity over freshly persisted storage, as on a page load with consent. */
+async function freshIdentity() {
+  vi.resetModules();
+  const storage = await import('./storage.ts');
+  storage.persist('example.com');
+  return { ...(await import('./identity.ts')), storage };
 }
+
+const cookie = (name: string) =>
+  document.cookie
+    .split('; ')
+    .find((pair) => pair.startsWith(`${name}=`))
+    ?.slice(name.length + 1);
 
 beforeEach(() => {
+  vi.useFakeTimers({ now: new Date('2025-03-04T05:06:07.000Z'), toFake: ['Date'] });
   setURL('https://www.example.com/');
   clearCookies();
 });
-
 afterEach(() => {
-  vi.unstubAllGlobals();
   vi.restoreAllMocks();
+  vi.useRealTimers();
   clearCookies();
 });
 
-describe('uuid', () => {
-  it('returns distinct v4 UUIDs', () => {
-    const a = uuid();
-    const b = uuid();
-    expect(a).toMatch(UUID_V4);
-    expect(b).toMatch(UUID_V4);
-    expect(a).not.toBe(b);
-  });
-
-  it('uses crypto.randomUUID when it exists', () => {
-    const spy = vi
-      .spyOn(crypto, 'randomUUID')
-      .mockReturnValue('11111111-2222-4333-8444-555555555555');
-    expect(uuid()).toBe('11111111-2222-4333-8444-555555555555');
-    expect(spy).toHaveBeenCalledTimes(1);
-  });
-
-  it('falls back to getRandomValues when crypto.randomUUID is missing', () => {
-    const getRandomValues = stubCryptoWithoutRandomUUID();
-    expect(crypto.randomUUID).toBeUndefined();
-    const a = uuid();
-    const b = uuid();
-    expect(getRandomValues).toHaveBeenCalledTimes(2);
-    expect(a).toMatch(UUID_V4);
-    expect(b).toMatch(UUID_V4);
-    expect(a).not.toBe(b);
-  });
-
-  it('sets the version and variant bits in the fallback', () => {
-    stubCryptoWithoutRandomUUID(0xff);
-    expect(uuid()).toBe('ffffffff-ffff-4fff-bfff-ffffffffffff');
-    vi.unstubAllGlobals();
-    stubCryptoWithoutRandomUUID(0x00);
-    expect(uuid()).toBe('00000000-0000-4000-8000-000000000000');
-  });
-
-  it('restores the real crypto after stubbing', () => {
-    stubCryptoWithoutRandomUUID(0);
-    vi.unstubAllGlobals();
-    expect(typeof crypto.randomUUID).toBe('function');
-    expect(uuid()).not.toBe('00000000-0000-4000-8000-000000000000');
-  });
-});
-
 describe('anonymousId', () => {
-  it('creates a UUID and stores it in the ll_aid cookie', () => {
-    expect(Cookies.get('ll_aid')).toBeUndefined();
-    const id = anonymousId();
+  it('creates a v4 UUID and stores it in the ll_aid cookie', async () => {
+    const { anonymousId } = await freshIdentity();
+    const id = anonymousId(365);
     expect(id).toMatch(UUID_V4);
-    expect(Cookies.get('ll_aid')).toBe(id);
-    expect(document.cookie).toContain(`ll_aid=${id}`);
+    expect(cookie('ll_aid')).toBe(id);
   });
 
-  it('is stable across calls', () => {
-    const id = anonymousId();
-    expect(anonymousId()).toBe(id);
-    expect(anonymousId()).toBe(id);
-    expect(Cookies.get('ll_aid')).toBe(id);
+  it('writes the cookie once and never rewrites it', async () => {
+    const { anonymousId } = await freshIdentity();
+    const writes = vi.spyOn(document, 'cookie', 'set');
+    const id = anonymousId(365);
+    expect(anonymousId(365)).toBe(id);
+    expect(anonymousId(30)).toBe(id);
+    expect(writes).toHaveBeenCalledTimes(1);
+    expect(writes.mock.calls[0]![0]).toMatch(/^ll_aid=/);
   });
 
-  it('reuses an id already in the cookie', () => {
-    Cookies.set('ll_aid', 'existing-visitor');
-    expect(anonymousId()).toBe('existing-visitor');
-    expect(Cookies.get('ll_aid')).toBe('existing-visitor');
+  it("reuses an earlier page's id without rewriting it", async () => {
+    document.cookie = 'll_aid=existing-visitor;path=/';
+    const { anonymousId } = await freshIdentity();
+    const writes = vi.spyOn(document, 'cookie', 'set');
+    expect(anonymousId(365)).toBe('existing-visitor');
+    expect(writes).not.toHaveBeenCalled();
   });
 
-  it('starts a new id once the cookie is gone', () => {
-    const id = anonymousId();
-    Cookies.remove('ll_aid');
-    const next = anonymousId();
+  it('keeps the cookie for the given number of days', async () => {
+    const { anonymousId } = await freshIdentity();
+    anonymousId(2);
+    vi.setSystemTime(Date.now() + 47 * 60 * MINUTE);
+    expect(cookie('ll_aid')).toMatch(UUID_V4);
+    vi.setSystemTime(Date.now() + 2 * 60 * MINUTE);
+    expect(cookie('ll_aid')).toBe(undefined);
+  });
+
+  it('starts a new id once the cookie is gone', async () => {
+    const { anonymousId } = await freshIdentity();
+    const id = anonymousId(365);
+    clearCookies();
+    const next = anonymousId(365);
     expect(next).toMatch(UUID_V4);
     expect(next).not.toBe(id);
-  });
-
-  it('keeps the cookie a year, SameSite=Lax and Secure on https', () => {
-    const set = vi.spyOn(Cookies, 'set');
-    const id = anonymousId();
-    expect(set).toHaveBeenCalledWith('ll_aid', id, {
-      expires: 365,
-      sameSite: 'Lax',
-      secure: true,
-    });
-  });
-
-  it('does not mark the cookie Secure on http', () => {
-    setURL('http://www.example.com/');
-    const set = vi.spyOn(Cookies, 'set');
-    const id = anonymousId();
-    expect(set).toHaveBeenCalledWith('ll_aid', id, {
-      expires: 365,
-      sameSite: 'Lax',
-      secure: false,
-    });
-    expect(Cookies.get('ll_aid')).toBe(id);
   });
 });
 
 describe('sessionId', () => {
-  it('creates a UUID in the ll_sid cookie, separate from the anonymous id', () => {
-    const sid = sessionId();
-    expect(sid).toMatch(UUID_V4);
-    expect(Cookies.get('ll_sid')).toBe(sid);
-    expect(sid).not.toBe(anonymousId());
-    expect(Cookies.get('ll_sid')).toBe(sid);
+  it('creates a v4 UUID in ll_sid, apart from the anonymous id', async () => {
+    const { anonymousId, sessionId } = await freshIdentity();
+    const session = sessionId();
+    expect(session).toMatch(UUID_V4);
+    expect(session).not.toBe(anonymousId(365));
+    expect(cookie('ll_sid')).toBe(`${session}.`);
   });
 
-  it('is stable across calls and reuses an existing cookie', () => {
-    const sid = sessionId();
-    expect(sessionId()).toBe(sid);
-    Cookies.set('ll_sid', 'existing-session');
-    expect(sessionId()).toBe('existing-session');
+  it('is kept while events come less than 30 minutes apart', async () => {
+    const { sessionId } = await freshIdentity();
+    const session = sessionId();
+    for (let step = 0; step < 4; step++) {
+      vi.setSystemTime(Date.now() + 29 * MINUTE);
+      expect(sessionId()).toBe(session);
+    }
   });
 
-  it('expires after 30 minutes without an event (refreshed on every call)', () => {
-    const set = vi.spyOn(Cookies, 'set');
-    const sid = sessionId();
+  it('starts anew after 30 minutes without an event', async () => {
+    const { sessionId } = await freshIdentity();
+    const session = sessionId();
+    vi.setSystemTime(Date.now() + 31 * MINUTE);
+    const next = sessionId();
+    expect(next).toMatch(UUID_V4);
+    expect(next).not.toBe(session);
+  });
+
+  it('remembers the campaign signature and keeps the session for the same campaign', async () => {
+    const { sessionId } = await freshIdentity();
+    const session = sessionId('abc');
+    expect(cookie('ll_sid')).toBe(`${session}.abc`);
+    expect(sessionId()).toBe(session);
+    expect(cookie('ll_sid')).toBe(`${session}.abc`);
+    expect(sessionId('abc')).toBe(session);
+  });
+
+  it('starts a new session on a different campaign signature', async () => {
+    const { sessionId } = await freshIdentity();
+    const first = sessionId('abc');
+    const second = sessionId('def');
+    expect(second).not.toBe(first);
+    expect(cookie('ll_sid')).toBe(`${second}.def`);
+  });
+
+  it('starts a new session when a campaign lands during a direct-visit session', async () => {
+    const { sessionId } = await freshIdentity();
+    const direct = sessionId();
+    const campaign = sessionId('abc');
+    expect(campaign).not.toBe(direct);
+    expect(cookie('ll_sid')).toBe(`${campaign}.abc`);
+  });
+
+  it('does not change the anonymous id when the session changes', async () => {
+    const { anonymousId, sessionId } = await freshIdentity();
+    const visitor = anonymousId(365);
+    sessionId('abc');
+    sessionId('def');
+    vi.setSystemTime(Date.now() + 31 * MINUTE);
     sessionId();
-    expect(set).toHaveBeenCalledTimes(2);
-    const expires = (set.mock.calls[0]![2] as Cookies.CookieAttributes).expires as number;
-    expect(expires * 24 * 60).toBeCloseTo(30, 10);
-    expect(set).toHaveBeenLastCalledWith('ll_sid', sid, {
-      expires,
-      sameSite: 'Lax',
-      secure: true,
-    });
+    expect(anonymousId(365)).toBe(visitor);
   });
 });

@@ -1,12 +1,27 @@
-// Entry of the script-tag build: reads its own <script> tag and starts tracking.
-import { init } from './index.ts';
+// Entry of the script-tag build: reads its own <script> tag, starts tracking, and replays calls
+// queued by the stub snippet (`leadloop('track', …)` before the script arrived).
+import { createClient } from './client.ts';
+import type { Api } from './options.ts';
+import { safe } from './safe.ts';
 
-try {
+type Stub = ((...args: unknown[]) => void) & { q?: unknown[][] };
+
+safe(() => {
   const script = document.currentScript as HTMLScriptElement | null;
-  const writeKey = script?.dataset.key;
-  if (script && writeKey) {
-    init({ writeKey, apiHost: script.dataset.api || new URL(script.src).origin });
-  }
-} catch {
-  // Never break the host page.
-}
+  const data = script?.dataset;
+  if (!data?.key) return;
+  const client = createClient({
+    writeKey: data.key,
+    // The script's own folder: `https://c.example.com`, or `https://example.com/ll` in first-party mode.
+    apiHost: data.api || new URL('.', script!.src).href.slice(0, -1),
+    cookieDomain: data.cookieDomain,
+    cookieless: 'cookieless' in data,
+    consent: data.consent === 'required' ? 'required' : undefined,
+    hashRouting: 'hashRouting' in data,
+  });
+  const w = window as unknown as { leadloop?: Stub };
+  const queued = w.leadloop?.q ?? [];
+  w.leadloop = (method, ...args) =>
+    (client[method as keyof Api] as (...a: unknown[]) => void)?.(...args);
+  for (const args of queued) w.leadloop(...args);
+})();

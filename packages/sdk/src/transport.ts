@@ -1,17 +1,76 @@
+import type { LeadloopEventInput } from '@leadloop/schema';
+import { read, write } from './storage.ts';
+
+// Every event first joins a bounded queue (localStorage, or memory), then leaves in batches as
+// `text/plain` (no CORS preflight). A keepalive fetch shows the answer: a 2xx or a 4xx other than
+// 429 takes the batch off the queue; network errors (a refused origin too), 5xx and 429 leave it for
+// a retry with exponential backoff, also on the next page load. On page hide a beacon carries the
+// queue, which stays until a fetch confirms it: the collector keeps each event id once, so a
+// resend never doubles anything.
+
+type Event = LeadloopEventInput;
+
+let endpoint: string;
+let envelope: () => object;
+let timer: ReturnType<typeof setTimeout> | undefined;
+let failures = 0;
+let busy = false;
+
+const queued = () => read<Event[]>('ll_q') ?? [];
+const body = (events: Event[]) =>
+  JSON.stringify({ ...envelope(), sentAt: new Date().toISOString(), events });
+
+function schedule(delay: number) {
+  clearTimeout(timer);
+  timer = setTimeout(flush, delay);
+}
+
+export function startTransport(url: string, batchEnvelope: () => object): void {
+  endpoint = url;
+  envelope = batchEnvelope;
+  schedule(1e3); // what earlier pages left in the queue
+  addEventListener('pagehide', () => flush(true));
+  addEventListener('visibilitychange', () => document.hidden && flush(true));
+}
+
+/** Sends what is queued; `unloading` uses a beacon, which outlives the page. */
+export function flush(unloading?: boolean): void {
+  timer = undefined;
+  let batch = queued().slice(0, 50);
+  // Keepalive requests and beacons carry at most 64 KB.
+  while (batch.length > 1 && body(batch).length > 6e4) batch = batch.slice(0, batch.length >> 1);
+  if (!batch.length) return;
+  if (unloading) {
+    if (navigator.sendBeacon?.(endpoint, body(batch))) return;
+  } else if (busy) return; // the answer in flight schedules what comes next
+  busy = true;
+  fetch(endpoint, { method: 'POST', body: body(batch), keepalive: true })
+    .then((response) => {
+      if (response.status > 499 || response.status === 429) throw 0;
+      failures = 0;
+      const sent = new Set(batch.map((event) => event.id));
+      const rest = read<Event[]>('ll_q');
+      if (rest)
+        write(
+          'll_q',
+          rest.filter((event) => !sent.has(event.id)),
+        );
+      schedule(0);
+    })
+    .catch(() => schedule(Math.min(3e5, 1e3 * 2 ** ++failures) * (0.5 + Math.random() / 2)))
+    .finally(() => {
+      busy = false;
+    });
+}
+
 /**
- * Posts a batch as `text/plain`, which needs no CORS preflight: by beacon when the browser takes
- * it (it survives page unload), else by a keepalive fetch.
+ * Queues an event; `now` sends at once (a form that may navigate away: a keepalive fetch outlives
+ * the page and still shows its answer when the page stays). While the collector fails, events
+ * wait for the backoff.
  */
-export function send(endpoint: string, body: string): void {
-  try {
-    if (navigator.sendBeacon?.(endpoint, body)) return;
-  } catch {
-    // Some browsers throw on beacons over their quota; fall through to fetch.
-  }
-  fetch(endpoint, {
-    method: 'POST',
-    body,
-    keepalive: true,
-    headers: { 'content-type': 'text/plain' },
-  }).catch(() => {});
+export function send(event: Event, now?: boolean): void {
+  const queue = [...queued(), event].slice(-200);
+  write('ll_q', queue);
+  if ((now || queue.length > 9) && !failures) flush();
+  else timer ??= setTimeout(flush, 1e3);
 }

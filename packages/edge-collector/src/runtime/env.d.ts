@@ -1,5 +1,7 @@
-// Secrets are not in wrangler.toml, so `wrangler types` cannot see them.
+// Secrets, and vars wrangler.toml only shows commented out, are invisible to `wrangler types`.
 interface Env {
   /** Operator token for `/v1/admin/*` (`wrangler secret put LEADLOOP_ADMIN_TOKEN`). */
   LEADLOOP_ADMIN_TOKEN?: string;
+  /** Prefix every route is also served under (`/ll`) when running on a route of the site's domain. */
+  LEADLOOP_BASE_PATH?: string;
 }

@@ -16,6 +16,7 @@ function appFor(env: Env): Hono {
       environment:
         env.LEADLOOP_ENV === 'development' ? 'development' : ('production' as Environment),
       adminToken: env.LEADLOOP_ADMIN_TOKEN,
+      basePath: env.LEADLOOP_BASE_PATH,
     },
     sdkScript: { code: sdkScript, etag },
   });

@@ -1,9 +1,11 @@
 import { LIMITS, parseCollectBatch } from '@leadloop/schema';
 import { Hono, type MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
+import { setCookie } from 'hono/cookie';
 import { cors } from 'hono/cors';
 import type { AppDeps } from '../../app.ts';
 import { toEventRecord } from '../../core/event-record.ts';
+import { firstPartyCookie } from '../../core/first-party-cookie.ts';
 import { sha256Hex } from '../../core/keys.ts';
 import { isOriginAllowed, originPatterns } from '../../core/origins.ts';
 import { cachedWriteKeyLookup } from '../../store/write-key-cache.ts';
@@ -28,7 +30,10 @@ const readableErrors: MiddlewareHandler = async (c, next) => {
   }
 };
 
-/** `POST /v1/collect`: the SDK's batches, authenticated by the site's public write key. */
+/**
+ * `POST /v1/collect`: the SDK's batches, authenticated by the site's public write key. Served from
+ * the site's own domain, it also sets the anonymous-id cookie (see core/first-party-cookie.ts).
+ */
 export function collectRoutes({ store, events, now = Date.now }: AppDeps): Hono {
   const app = new Hono();
   const findSite = cachedWriteKeyLookup(store, WRITE_KEY_CACHE_MS, now);
@@ -80,6 +85,13 @@ export function collectRoutes({ store, events, now = Date.now }: AppDeps): Hono 
           throw serviceUnavailable('Events could not be stored; retry later.', RETRY_AFTER_SECONDS);
         }
       }
+      const cookie = firstPartyCookie({
+        url: c.req.url,
+        origin,
+        cookieDomain: batch.context?.cookieDomain,
+        anonymousIds: batch.events.map((event) => event.anonymousId),
+      });
+      if (cookie) setCookie(c, cookie.name, cookie.value, cookie.options);
       return c.json({ accepted: records.length, rejected }, 202);
     },
   );

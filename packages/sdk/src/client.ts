@@ -1,0 +1,122 @@
+import type { LeadloopEventInput, Touch } from '@leadloop/schema';
+import { adIds } from './ad-ids.ts';
+import { campaignSignature, touchFromLocation } from './attribution.ts';
+import { watchPage } from './autocapture.ts';
+import { anonymousId, sessionId } from './identity.ts';
+import type { Api, ConsentState, Options } from './options.ts';
+import { safe } from './safe.ts';
+import { erase, persist, read, registrableDomain, write } from './storage.ts';
+import { send, startTransport } from './transport.ts';
+import { uuid } from './uuid.ts';
+
+declare const __SDK_VERSION__: string;
+
+const IDENTITY_KEYS = ['ll_aid', 'll_sid', 'll_ft', 'll_lt'];
+
+type Event = LeadloopEventInput;
+/** An event as capture code describes it; the client stamps ids, time, page and attribution. */
+export type EventFields = Event extends infer E
+  ? E extends Event
+    ? Omit<E, 'id' | 'timestamp' | 'anonymousId' | 'sessionId' | 'page' | 'attribution'>
+    : never
+  : never;
+export type Emit = (fields: EventFields, now?: boolean) => void;
+
+/** Starts Leadloop on this page (one client per page) and returns its API. */
+export function createClient(options: Options): Api {
+  const days = options.cookieDays ?? 365;
+  const landingUrl = location.href;
+  // Undefined while consent is pending: nothing is stored, events wait in memory.
+  let consent: ConsentState | undefined =
+    options.consent === 'required'
+      ? undefined
+      : (navigator as { globalPrivacyControl?: boolean }).globalPrivacyControl
+        ? 'denied'
+        : 'granted';
+  let cookieDomain = options.cookieDomain;
+  const loadedAt = new Date().toISOString();
+  let waiting: (() => void)[] = [];
+  let lastUrl = '';
+  let referrer = document.referrer;
+  let landing: Touch | undefined;
+  let campaign: string | undefined;
+
+  function start() {
+    if (!options.cookieless) {
+      cookieDomain ??= registrableDomain(location.hostname);
+      persist(cookieDomain);
+    }
+    // The landing touch: read once per page load, never from SPA navigations.
+    landing = touchFromLocation(landingUrl, document.referrer, loadedAt, cookieDomain);
+    campaign = campaignSignature(landing);
+    if (landing) write('ll_lt', landing);
+  }
+
+  startTransport(`${options.apiHost.replace(/\/+$/, '')}/v1/collect`, () => ({
+    writeKey: options.writeKey,
+    context: { library: { name: 'leadloop.js', version: __SDK_VERSION__ }, cookieDomain },
+  }));
+
+  const emit: Emit = (fields, now) => {
+    if (consent === 'denied') return;
+    const timestamp = new Date().toISOString();
+    const page = {
+      url: location.href,
+      path: location.pathname,
+      title: document.title.slice(0, 1024),
+      referrer,
+    };
+    const stamp = () => {
+      // First touch: the first visit ever, even a direct one. Last: the latest non-direct one.
+      if (!read('ll_ft')) write('ll_ft', landing ?? { landingPage: page.url, timestamp });
+      const last = read<Touch>('ll_lt');
+      send(
+        {
+          ...fields,
+          id: uuid(),
+          timestamp,
+          anonymousId: anonymousId(days),
+          sessionId: sessionId(campaign),
+          page,
+          attribution: { first: read('ll_ft'), last, adIds: adIds(last) },
+        } as Event,
+        now,
+      );
+      campaign = undefined; // only the landing page load may start a campaign's session
+    };
+    if (consent) stamp();
+    else if (waiting.length < 100) waiting.push(stamp);
+  };
+
+  const api: Api = {
+    page() {
+      const url = options.hashRouting ? location.href : location.href.split('#')[0]!;
+      if (url === lastUrl) return;
+      if (lastUrl) referrer = lastUrl;
+      lastUrl = url;
+      emit({ type: 'pageview' });
+    },
+    track: (name, properties) => emit({ type: 'track', name, properties: properties as never }),
+    identify: (traits) => emit({ type: 'identify', traits: traits as never }),
+    reset() {
+      // A new visitor from here on; events already queued still go out.
+      erase(IDENTITY_KEYS);
+      landing = undefined;
+    },
+    consent(state) {
+      if (state === 'granted') {
+        if (consent !== 'granted') start();
+        for (const stamp of waiting) stamp();
+      } else erase([...IDENTITY_KEYS, 'll_q']);
+      consent = state;
+      waiting = [];
+    },
+  };
+  // Nothing the SDK does may throw into the page.
+  for (const method of Object.keys(api) as (keyof Api)[]) {
+    api[method] = safe(api[method] as (...args: unknown[]) => void) as never;
+  }
+  if (consent === 'granted') start();
+  if (options.autoCapture !== false) watchPage(api, emit, options.hashRouting);
+  return api;
+}

@@ -1,0 +1,69 @@
+import { getCookie, setCookie } from './cookies.ts';
+
+// Where the SDK keeps its state: `ll_aid` / `ll_sid` in first-party cookies, touches and the retry
+// queue in localStorage — or everything in memory until `persist()` (cookieless mode, or consent
+// not given). Module state: one SDK per page.
+let memory: Map<string, unknown> | undefined = new Map();
+let domain: string | undefined;
+const isCookie = (key: string) => key === 'll_aid' || key === 'll_sid';
+
+/** From now on, keep state in cookies on `domain` and in localStorage. */
+export function persist(cookieDomain: string | undefined): void {
+  memory = undefined;
+  domain = cookieDomain;
+}
+
+export function read<T = string>(key: string): T | undefined {
+  if (memory) return memory.get(key) as T;
+  // Only ids are cookies: each document.cookie read is a round trip to the browser process.
+  if (isCookie(key)) return getCookie(key) as T;
+  try {
+    return JSON.parse(localStorage.getItem(key)!) ?? undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Cookies take `days` (negative removes); other keys go to localStorage. */
+export function write(key: string, value: unknown, days?: number): void {
+  if (memory) memory.set(key, value);
+  else if (isCookie(key)) {
+    setCookie(key, value as string, { domain, days, secure: location.protocol === 'https:' });
+  } else
+    try {
+      localStorage.setItem(key, JSON.stringify(value));
+    } catch {
+      // storage full or disabled: the value still lives for this page
+    }
+}
+
+/** Erases these keys, wherever they are kept. */
+export function erase(keys: string[]): void {
+  for (const key of keys) {
+    if (memory) memory.delete(key);
+    else if (isCookie(key)) write(key, '', -1);
+    else
+      try {
+        localStorage.removeItem(key);
+      } catch {}
+  }
+}
+
+/**
+ * The registrable domain of `host` (`www.shop.co.uk` → `shop.co.uk`): the shortest parent domain
+ * that accepts a cookie, as browsers refuse cookies on public suffixes. Undefined for IPs and
+ * single-label hosts, which get host-only cookies.
+ */
+export function registrableDomain(host: string): string | undefined {
+  if (/^[\d.]+$|:|^[^.]+$/.test(host)) return undefined;
+  const labels = host.split('.');
+  for (let index = labels.length - 1; index--; ) {
+    const domain = labels.slice(index).join('.');
+    setCookie('ll_probe', '1', { domain });
+    if (getCookie('ll_probe')) {
+      setCookie('ll_probe', '', { domain, days: -1 });
+      return domain;
+    }
+  }
+  return undefined;
+}

@@ -1,0 +1,6 @@
+/** A v4 UUID from `getRandomValues`, which (unlike `randomUUID`) exists on plain-http pages too. */
+export function uuid(): string {
+  return '10000000-1000-4000-8000-100000000000'.replace(/[018]/g, (digit) =>
+    (+digit ^ (crypto.getRandomValues(new Uint8Array(1))[0]! & (15 >> (+digit / 4)))).toString(16),
+  );
+}
