@@ -1,10 +1,7 @@
 // biome-ignore-all lint/suspicious/noDocumentCookie: tests write cookies as pages and ad tags do
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { adIds } from './ad-ids.ts';
-
-function setURL(url: string): void {
-  (window as unknown as { happyDOM: { setURL(url: string): void } }).happyDOM.setURL(url);
-}
+import { setURL } from './test-dom.ts';
 
 function clearCookies(): void {
   for (const pair of document.cookie.split('; ')) {

@@ -1,14 +1,11 @@
 import { CLICK_ID_PARAMS } from '@leadloop/schema/params';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { campaignSignature, isSameSite, touchFromLocation } from './attribution.ts';
+import { setURL } from './test-dom.ts';
 
 const NOW = '2025-03-04T05:06:07.089Z';
 
 /** happy-dom's way to move the window without navigating. */
-function setURL(url: string): void {
-  (window as unknown as { happyDOM: { setURL(url: string): void } }).happyDOM.setURL(url);
-}
-
 beforeEach(() => {
   vi.useFakeTimers({ now: new Date(NOW) });
   setURL('https://www.example.com/');

@@ -3,10 +3,10 @@ import { collectBatchSchema, eventSchema, type LeadloopEvent } from '@leadloop/s
 import { afterEach, beforeEach, describe, expect, it, type Mock, vi } from 'vitest';
 import { campaignSignature } from './attribution.ts';
 import type { Api, Options } from './options.ts';
+import { clearCookies, hashChange, setURL, UUID_V4 } from './test-dom.ts';
 
 const NOW = new Date('2025-03-04T05:06:07.000Z');
 const ENDPOINT = 'https://collect.example.com/v1/collect';
-const UUID_V4 = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 const LANDING =
   'https://www.example.com/pricing?utm_source=google&utm_medium=cpc&utm_campaign=spring&gclid=G-1';
 const LANDING_TOUCH = {
@@ -25,24 +25,6 @@ let fetchMock: Mock<(url: string, init: { body: string }) => Promise<{ status: n
 let beacon: Mock<(url: string | URL, data?: BodyInit | null) => boolean>;
 const listeners: [string, EventListenerOrEventListenerObject | null, unknown][] = [];
 const nativeSubmit = HTMLFormElement.prototype.submit;
-
-function setURL(url: string): void {
-  (window as unknown as { happyDOM: { setURL(url: string): void } }).happyDOM.setURL(url);
-}
-
-/** What a click on `#/route` does; happy-dom fires its own hashchange on real timers. */
-function hashChange(url: string): void {
-  setURL(url);
-  dispatchEvent(new HashChangeEvent('hashchange'));
-}
-
-function clearCookies(): void {
-  for (const pair of document.cookie.split('; ')) {
-    const name = pair.split('=')[0];
-    for (const domain of ['', ';domain=example.com', ';domain=www.example.com'])
-      if (name) document.cookie = `${name}=;path=/;max-age=-1${domain}`;
-  }
-}
 
 const cookie = (name: string) =>
   document.cookie

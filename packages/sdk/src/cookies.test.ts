@@ -1,18 +1,7 @@
 // biome-ignore-all lint/suspicious/noDocumentCookie: tests write cookies as pages and ad tags do
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { getCookie, setCookie } from './cookies.ts';
-
-function setURL(url: string): void {
-  (window as unknown as { happyDOM: { setURL(url: string): void } }).happyDOM.setURL(url);
-}
-
-function clearCookies(): void {
-  for (const pair of document.cookie.split('; ')) {
-    const name = pair.split('=')[0];
-    for (const domain of ['', ';domain=example.com'])
-      if (name) document.cookie = `${name}=;path=/;max-age=-1${domain}`;
-  }
-}
+import { clearCookies, setURL } from './test-dom.ts';
 
 /** The attributes of each string assigned to `document.cookie`, keys lower-cased. */
 function spyCookieWrites() {

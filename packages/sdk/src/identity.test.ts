@@ -1,20 +1,8 @@
 // biome-ignore-all lint/suspicious/noDocumentCookie: tests write cookies as pages and ad tags do
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { clearCookies, setURL, UUID_V4 } from './test-dom.ts';
 
-const UUID_V4 = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 const MINUTE = 60_000;
-
-function setURL(url: string): void {
-  (window as unknown as { happyDOM: { setURL(url: string): void } }).happyDOM.setURL(url);
-}
-
-function clearCookies(): void {
-  for (const pair of document.cookie.split('; ')) {
-    const name = pair.split('=')[0];
-    for (const domain of ['', ';domain=example.com'])
-      if (name) document.cookie = `${name}=;path=/;max-age=-1${domain}`;
-  }
-}
 
 /** Identity over freshly persisted storage, as on a page load with consent. */
 async function freshIdentity() {

@@ -1,6 +1,7 @@
 // biome-ignore-all lint/suspicious/noDocumentCookie: tests write cookies as pages and ad tags do
 import { eventSchema, type LeadloopEvent } from '@leadloop/schema';
 import { afterEach, beforeEach, describe, expect, it, type Mock, vi } from 'vitest';
+import { clearCookies, hashChange, setURL } from './test-dom.ts';
 
 type Stub = ((...args: unknown[]) => void) & { q?: ArrayLike<unknown>[] };
 type Batch = { writeKey: string; context?: { cookieDomain?: string }; events: LeadloopEvent[] };
@@ -11,24 +12,6 @@ let fetchMock: Mock<(url: string, init: { body: string }) => Promise<{ status: n
 const listeners: [string, EventListenerOrEventListenerObject | null, unknown][] = [];
 const nativeSubmit = HTMLFormElement.prototype.submit;
 const leadloopWindow = window as unknown as { leadloop?: Stub };
-
-function setURL(url: string): void {
-  (window as unknown as { happyDOM: { setURL(url: string): void } }).happyDOM.setURL(url);
-}
-
-/** What a click on `#/route` does; happy-dom fires its own hashchange on real timers. */
-function hashChange(url: string): void {
-  setURL(url);
-  dispatchEvent(new HashChangeEvent('hashchange'));
-}
-
-function clearCookies(): void {
-  for (const pair of document.cookie.split('; ')) {
-    const name = pair.split('=')[0];
-    for (const domain of ['', ';domain=example.com', ';domain=www.example.com'])
-      if (name) document.cookie = `${name}=;path=/;max-age=-1${domain}`;
-  }
-}
 
 /** The stub snippet of the README, queueing `arguments` objects until the script arrives. */
 function installStub(): Stub {

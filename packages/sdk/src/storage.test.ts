@@ -1,19 +1,8 @@
 // biome-ignore-all lint/suspicious/noDocumentCookie: tests write cookies as pages and ad tags do
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { clearCookies, setURL } from './test-dom.ts';
 
 type Storage = typeof import('./storage.ts');
-
-function setURL(url: string): void {
-  (window as unknown as { happyDOM: { setURL(url: string): void } }).happyDOM.setURL(url);
-}
-
-function clearCookies(): void {
-  for (const pair of document.cookie.split('; ')) {
-    const name = pair.split('=')[0];
-    for (const domain of ['', ';domain=example.com', ';domain=www.example.com'])
-      if (name) document.cookie = `${name}=;path=/;max-age=-1${domain}`;
-  }
-}
 
 /** Strings assigned to `document.cookie`. */
 const spyCookieWrites = () => vi.spyOn(document, 'cookie', 'set');

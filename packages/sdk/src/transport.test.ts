@@ -1,5 +1,6 @@
 import type { LeadloopEventInput } from '@leadloop/schema';
 import { afterEach, beforeEach, describe, expect, it, type Mock, vi } from 'vitest';
+import { setURL } from './test-dom.ts';
 
 const ENDPOINT = 'https://collect.example.com/v1/collect';
 const NOW = new Date('2025-03-04T05:06:07.000Z');
@@ -14,10 +15,6 @@ type Body = { writeKey: string; sentAt: string; events: LeadloopEventInput[] };
 let fetchMock: Mock<(url: string, init: Init) => Promise<{ status: number }>>;
 let beacon: Mock<(url: string | URL, data?: BodyInit | null) => boolean>;
 const listeners: [string, EventListenerOrEventListenerObject | null, unknown][] = [];
-
-function setURL(url: string): void {
-  (window as unknown as { happyDOM: { setURL(url: string): void } }).happyDOM.setURL(url);
-}
 
 /** A valid event whose id ends in `n`. */
 function event(n: number): LeadloopEventInput {

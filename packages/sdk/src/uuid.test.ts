@@ -1,7 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { UUID_V4 } from './test-dom.ts';
 import { uuid } from './uuid.ts';
-
-const UUID_V4 = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 
 /** A `crypto` with only `getRandomValues`, as on a plain-http page, filling every byte with `byte`. */
 function stubCrypto(byte: number) {
