@@ -60,7 +60,7 @@ Leadloop is running on local workerd with a local D1 database.
   Collector      ${collector.url}   (GET /healthz, GET /leadloop.js, POST /v1/collect)
   Site           ${site.site.id}  "${site.site.name}"
   Write key      ${site.writeKey}   (public: goes in the script tag)
-  Secret key     ${site.secretKey}   (REST API: Authorization: Bearer …)
+  Secret key     ${site.secretKey}   (for the REST API, which comes with a later release)
   Admin token    ${adminToken}   (POST /v1/admin/sites)
 
 Stored events: cd packages/edge-collector && npx wrangler d1 execute DB --local \\

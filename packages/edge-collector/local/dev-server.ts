@@ -68,7 +68,7 @@ async function waitForHealth(url: string, child: ChildProcess, output: () => str
 }
 
 // Offline, wrangler warns on every start that it cannot fetch `Request.cf` (with a stack trace).
-// That is expected here: the collector falls back to unknown locations.
+// That is expected here and harmless: the collector does not use `request.cf` yet.
 function withoutOfflineNoise(text: string): string {
   return text
     .split('\n')

@@ -76,6 +76,7 @@ describe('first-party cookie', () => {
   it('sets ll_aid on the site domain when the page and the collector are the same site', async () => {
     const { writeKey } = await createSite();
     const response = await collect(withDomain(writeKey, 'acme.test'), {
+      cookie: 'll_aid=anon-1',
       url: `${ROUTED}/v1/collect`,
     });
     expect(response.status).toBe(202);
@@ -86,6 +87,7 @@ describe('first-party cookie', () => {
   it('leaves Secure off when the collector is reached over plain http', async () => {
     const { writeKey } = await createSite({ allowedOrigins: ['http://www.acme.test'] });
     const response = await collect(withDomain(writeKey, 'acme.test'), {
+      cookie: 'll_aid=anon-1',
       url: 'http://www.acme.test/ll/v1/collect',
       origin: 'http://www.acme.test',
     });
@@ -97,7 +99,7 @@ describe('first-party cookie', () => {
 
   it('sets none from a collector on its own hostname (cross-site)', async () => {
     const { writeKey } = await createSite();
-    const response = await collect(withDomain(writeKey, 'acme.test'));
+    const response = await collect(withDomain(writeKey, 'acme.test'), { cookie: 'll_aid=anon-1' });
     expect(response.status).toBe(202);
     expect(response.headers.get('set-cookie')).toBeNull();
   });
@@ -105,6 +107,7 @@ describe('first-party cookie', () => {
   it('sets none for a cookie domain the request host is not in', async () => {
     const { writeKey } = await createSite();
     const response = await collect(withDomain(writeKey, 'evil.test'), {
+      cookie: 'll_aid=anon-1',
       url: `${ROUTED}/v1/collect`,
     });
     expect(response.status).toBe(202);
@@ -116,6 +119,7 @@ describe('first-party cookie', () => {
       allowedOrigins: [SITE_ORIGIN, 'https://shop.other.test'],
     });
     const response = await collect(withDomain(writeKey, 'acme.test'), {
+      cookie: 'll_aid=anon-1',
       url: `${ROUTED}/v1/collect`,
       origin: 'https://shop.other.test',
     });
@@ -144,6 +148,7 @@ describe('first-party cookie', () => {
     const { writeKey } = await createSite();
     const rejected = pageview({ anonymousId: 'anon-2', page: { url: 'not a url', path: '/' } });
     const response = await collect(withDomain(writeKey, 'acme.test', [pageview(), rejected]), {
+      cookie: 'll_aid=anon-1',
       url: `${ROUTED}/v1/collect`,
     });
     expect(await response.json()).toMatchObject({ accepted: 1 });
@@ -153,10 +158,21 @@ describe('first-party cookie', () => {
   it('sets none when the origin is refused', async () => {
     const { writeKey } = await createSite();
     const response = await collect(withDomain(writeKey, 'acme.test'), {
+      cookie: 'll_aid=anon-1',
       url: `${ROUTED}/v1/collect`,
       origin: 'https://shop.acme.test',
     });
     expect(response.status).toBe(403);
     expect(response.headers.get('set-cookie')).toBeNull();
+  });
+
+  it("never creates or replaces the id: only the browser's own ll_aid is refreshed", async () => {
+    const { writeKey } = await createSite();
+    const url = `${ROUTED}/v1/collect`;
+    for (const cookie of ['', 'll_aid=someone-else']) {
+      const response = await collect(withDomain(writeKey, 'acme.test'), { url, cookie });
+      expect(response.status, cookie).toBe(202);
+      expect(response.headers.get('set-cookie'), cookie).toBeNull();
+    }
   });
 });

@@ -48,10 +48,12 @@ export function collect(
     origin = SITE_ORIGIN,
     contentType = 'text/plain;charset=UTF-8',
     url = `${BASE}/v1/collect`,
+    cookie = '',
   } = {},
 ): Promise<Response> {
   const headers: Record<string, string> = { 'content-type': contentType };
   if (origin) headers.origin = origin;
+  if (cookie) headers.cookie = cookie;
   return exports.default.fetch(
     new Request(url, {
       method: 'POST',

@@ -105,6 +105,10 @@ describe('allowedOrigins', () => {
     'https://user@example.com',
     'https://example.com:123456',
     'https://exa mple.com',
+    'https://*.com',
+    'https://*.test:8080',
+    'https://-..',
+    'https://a..b.com',
     '',
   ])('rejects %j at the path of that origin', (origin) => {
     const errors = errorsOf(site({ allowedOrigins: [ORIGIN, origin] }));

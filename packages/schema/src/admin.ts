@@ -4,9 +4,13 @@ import { z } from 'zod';
 const origin = z
   .string()
   .max(253)
-  .regex(/^https?:\/\/(\*\.)?[a-z0-9.-]+(:\d{1,5})?$/i, {
-    message: 'Expected an origin such as https://example.com or https://*.example.com',
-  });
+  // Host labels as DNS allows them; a wildcard needs two labels under it (`*.com` is refused).
+  .regex(
+    /^https?:\/\/(\*\.(?=[^:]*\.))?([a-z0-9]([a-z0-9-]*[a-z0-9])?\.)*[a-z0-9]([a-z0-9-]*[a-z0-9])?(:\d{1,5})?$/i,
+    {
+      message: 'Expected an origin such as https://example.com or https://*.example.com',
+    },
+  );
 
 let zonesByLowerCase: Map<string, string> | undefined;
 

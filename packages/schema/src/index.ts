@@ -5,3 +5,4 @@ export * from './events.ts';
 export * from './json-value.ts';
 export * from './limits.ts';
 export * from './problem.ts';
+export * from './utf8.ts';

@@ -126,10 +126,6 @@ describe('touchFromLocation', () => {
     expect(touchFromLocation('https://www.example.com/about', 'not a url', NOW)).toBe(undefined);
   });
 
-  // BUG: a cookieDomain written with the conventional leading dot ('.example.com', valid for
-  // cookies) makes every subdomain referrer look external, so internal links overwrite the last
-  // touch. Fix: strip it, e.g. in isSameSite `cookieDomain = cookieDomain?.replace(/^\./, '')`
-  // (or once in createClient: `let cookieDomain = options.cookieDomain?.replace(/^\./, '')`).
   it('treats a leading-dot cookie domain like the bare domain', () => {
     const url = 'https://www.example.com/contact';
     expect(touchFromLocation(url, 'https://blog.example.com/', NOW, '.example.com')).toBe(

@@ -23,14 +23,14 @@ export function touchFromLocation(
   const touch: Touch = {};
   let found = false;
   for (const field of UTM_FIELDS) {
-    const value = params.get(`utm_${field}`);
+    const value = params.get(`utm_${field}`)?.slice(0, 1024);
     if (value) {
       touch[field === 'id' ? 'utmId' : field] = value;
       found = true;
     }
   }
   for (const name of CLICK_ID_PARAMS) {
-    const value = params.get(name);
+    const value = params.get(name)?.slice(0, 1024);
     if (value) {
       touch.clickIds = { ...touch.clickIds, [name]: value };
       found = true;
@@ -41,11 +41,11 @@ export function touchFromLocation(
     referrerHost = new URL(referrer).hostname;
   } catch {}
   if (referrerHost && !isSameSite(referrerHost, cookieDomain)) {
-    touch.referrer = referrer;
+    touch.referrer = referrer.slice(0, 8192);
     found = true;
   }
   if (!found) return undefined;
-  touch.landingPage = href;
+  touch.landingPage = href.slice(0, 8192);
   touch.timestamp = timestamp;
   return touch;
 }

@@ -25,7 +25,9 @@ export type Emit = (fields: EventFields, now?: boolean) => void;
 /** Starts Leadloop on this page (one client per page) and returns its API. */
 export function createClient(options: Options): Api {
   const days = options.cookieDays ?? 365;
-  const landingUrl = location.href;
+  // Fragments hold tokens (`#access_token=…`) more often than routes: kept only for hash routing.
+  const here = () => (options.hashRouting ? location.href : location.href.split('#')[0]!);
+  const landingUrl = here();
   // Undefined while consent is pending: nothing is stored, events wait in memory.
   let consent: ConsentState | undefined =
     options.consent === 'required'
@@ -47,7 +49,13 @@ export function createClient(options: Options): Api {
       persist(cookieDomain);
     }
     // The landing touch: read once per page load, never from SPA navigations.
-    landing = touchFromLocation(landingUrl, document.referrer, loadedAt, cookieDomain);
+    // A reload or a back/forward visit keeps its old referrer: it is no new touch.
+    const navigation = performance.getEntriesByType?.('navigation')[0] as
+      | PerformanceNavigationTiming
+      | undefined;
+    landing = /reload|back/.test(navigation?.type ?? '')
+      ? undefined
+      : touchFromLocation(landingUrl, document.referrer, loadedAt, cookieDomain);
     campaign = campaignSignature(landing);
     if (landing) write('ll_lt', landing);
   }
@@ -61,7 +69,7 @@ export function createClient(options: Options): Api {
     if (consent === 'denied') return;
     const timestamp = new Date().toISOString();
     const page = {
-      url: location.href,
+      url: here(),
       path: location.pathname,
       title: document.title.slice(0, 1024),
       referrer,
@@ -78,7 +86,8 @@ export function createClient(options: Options): Api {
           anonymousId: anonymousId(days),
           sessionId: sessionId(campaign),
           page,
-          attribution: { first: read('ll_ft'), last, adIds: adIds(last) },
+          // Cookieless means no cookies read either, the ad platforms' included.
+          attribution: { first: read('ll_ft'), last, adIds: options.cookieless ? {} : adIds(last) },
         } as Event,
         now,
       );
@@ -90,7 +99,7 @@ export function createClient(options: Options): Api {
 
   const api: Api = {
     page() {
-      const url = options.hashRouting ? location.href : location.href.split('#')[0]!;
+      const url = here();
       if (url === lastUrl) return;
       if (lastUrl) referrer = lastUrl;
       lastUrl = url;

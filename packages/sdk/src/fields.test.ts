@@ -201,11 +201,6 @@ describe('captureForm', () => {
     expect(captureForm(form(`<input name="ref" value="${phone}">`))?.fields).toEqual({});
   });
 
-  // BUG: payment forms commonly use type="tel" for the card number (numeric keypad), and names
-  // like cc_number or ccnum match none of the excluded names, so the phone exemption lets a real
-  // card number through. Fix in fields.ts: in a phone field exempt only values starting with `0`
-  // (`00` international or national format; no card number starts with 0, and values with `+`
-  // or `(` are never flagged anyway): `((isPhone && /^0/.test(value)) || !isSensitiveValue(value))`.
   it('never captures a card number typed into a type="tel" field', () => {
     const captured = captureForm(
       form(`<input type="tel" name="cc_number" inputmode="numeric" value="4242 4242 4242 4242">`),

@@ -71,4 +71,9 @@ describe('classifyLink', () => {
     expect(found?.call?.number).toHaveLength(128);
     expect(found?.call?.text).toHaveLength(200);
   });
+
+  it('ignores WhatsApp links that are not a number (catalogs, short links)', () => {
+    expect(classifyLink('https://wa.me/message/ABCDEF', 'Chat')).toBe(undefined);
+    expect(classifyLink('https://wa.me/c/15551234567', 'Shop')).toBe(undefined);
+  });
 });

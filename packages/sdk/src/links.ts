@@ -9,7 +9,9 @@ export function classifyLink(
 ): { call?: Call; email?: string } | undefined {
   const match =
     /^(tel|sms|mailto):([^?;]+)/i.exec(href) ??
-    /^https:\/\/(?:wa\.me\/|api\.whatsapp\.com\/send\/?\?(?:.*&)?phone=)()([^/?&#]+)/.exec(href);
+    /^https:\/\/(?:wa\.me\/|api\.whatsapp\.com\/send\/?\?(?:.*&)?phone=)()((?:[+\d]|%2B)[^/?&#]*)/i.exec(
+      href,
+    );
   if (!match) return undefined;
   const target = decodeURIComponent(match[2]!).trim();
   const kind = match[1]?.toLowerCase() || 'whatsapp';

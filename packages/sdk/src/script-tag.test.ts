@@ -110,6 +110,13 @@ describe('the script tag', () => {
     expect(requests().map(({ url }) => url)).toEqual([endpoint]);
   });
 
+  it('starts once when the page includes the tag twice', async () => {
+    await loadScript({ 'data-key': 'pk_live' });
+    await loadScript({ 'data-key': 'pk_live' });
+    await flush();
+    expect(names()).toEqual(['pageview']);
+  });
+
   it('sends to data-api when given', async () => {
     await loadScript({ 'data-key': 'pk_live', 'data-api': 'https://collect.example.net/base/' });
     await flush();

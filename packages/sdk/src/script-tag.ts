@@ -4,12 +4,14 @@ import { createClient } from './client.ts';
 import type { Api } from './options.ts';
 import { safe } from './safe.ts';
 
-type Stub = ((...args: unknown[]) => void) & { q?: unknown[][] };
+type Stub = ((...args: unknown[]) => void) & { q?: unknown[][]; live?: true };
 
 safe(() => {
+  const w = window as unknown as { leadloop?: Stub };
   const script = document.currentScript as HTMLScriptElement | null;
   const data = script?.dataset;
-  if (!data?.key) return;
+  // A page that includes the tag twice (a CMS and a tag manager) must not count everything twice.
+  if (!data?.key || w.leadloop?.live) return;
   const client = createClient({
     writeKey: data.key,
     // The script's own folder: `https://c.example.com`, or `https://example.com/ll` in first-party mode.
@@ -19,9 +21,10 @@ safe(() => {
     consent: data.consent === 'required' ? 'required' : undefined,
     hashRouting: 'hashRouting' in data,
   });
-  const w = window as unknown as { leadloop?: Stub };
   const queued = w.leadloop?.q ?? [];
-  w.leadloop = (method, ...args) =>
+  const live: Stub = (method, ...args) =>
     (client[method as keyof Api] as (...a: unknown[]) => void)?.(...args);
-  for (const args of queued) w.leadloop(...args);
+  live.live = true;
+  w.leadloop = live;
+  for (const args of queued) live(...args);
 })();

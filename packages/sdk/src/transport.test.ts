@@ -273,11 +273,6 @@ describe('answers', () => {
     expect(queuedIds()).toEqual([]);
   });
 
-  // BUG: once 10 events are queued (e.g. while the collector is down) every further send()
-  // flushes at once, so the backoff never applies while the visitor is active. Fix in
-  // transport.ts: keep `let busy = false` (set before fetch, cleared in both handlers) and in
-  // send() flush at once only `if ((now || queue.length > 9) && !busy && !failures)`,
-  // otherwise `timer ??= setTimeout(flush, 1e3)`; flush() itself also returns early when busy.
   it('does not retry before the backoff when more events arrive', async () => {
     fetchMock.mockImplementation(networkError);
     const { send } = await start();
@@ -289,8 +284,6 @@ describe('answers', () => {
     expect(fetchMock).toHaveBeenCalledTimes(1);
   });
 
-  // BUG (same fix): while a request is in flight each further event past the ninth starts
-  // another request carrying the same batch again.
   it('sends no overlapping batch while a request is in flight', async () => {
     fetchMock.mockImplementation(() => new Promise(() => {}));
     const { send } = await start();

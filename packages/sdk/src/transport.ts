@@ -37,8 +37,9 @@ export function startTransport(url: string, batchEnvelope: () => object): void {
 export function flush(unloading?: boolean): void {
   timer = undefined;
   let batch = queued().slice(0, 50);
-  // Keepalive requests and beacons carry at most 64 KB.
-  while (batch.length > 1 && body(batch).length > 6e4) batch = batch.slice(0, batch.length >> 1);
+  // Keepalive requests and beacons carry at most 64 KB (bytes, hence the Blob).
+  while (batch.length > 1 && new Blob([body(batch)]).size > 6e4)
+    batch = batch.slice(0, batch.length >> 1);
   if (!batch.length) return;
   if (unloading) {
     if (navigator.sendBeacon?.(endpoint, body(batch))) return;

@@ -11,6 +11,12 @@ describe('correctedTime', () => {
     );
   });
 
+  it('never places an event more than 90 days before its receipt', () => {
+    expect(correctedTime('2020-01-01T00:00:00.000Z', '2026-11-23T12:00:00.000Z', receivedAt)).toBe(
+      receivedAt - 90 * 86_400_000,
+    );
+  });
+
   it('never places an event after its receipt', () => {
     expect(correctedTime('2026-11-23T12:00:05.000Z', '2026-11-23T12:00:00.000Z', receivedAt)).toBe(
       receivedAt,
@@ -29,8 +35,9 @@ describe('toEventRecord', () => {
         timestamp: '2026-11-23T11:59:59.000Z',
         anonymousId: 'a1',
         sessionId: 's1',
-        page: { url: 'https://acme.test/', path: '/', referrer: 'https://google.com/' },
+        page: { url: 'https://acme.test/?token=t', path: '/', referrer: 'https://google.com/' },
         properties: { plan: 'pro' },
+        attribution: { first: { source: 'mail', landingPage: 'https://acme.test/?token=t&a=1' } },
       },
       { sentAt: '2026-11-23T12:00:00.000Z', context: { locale: 'en-US' } },
       receivedAt,
@@ -51,6 +58,7 @@ describe('toEventRecord', () => {
       payload: {
         name: 'quote_requested',
         properties: { plan: 'pro' },
+        attribution: { first: { source: 'mail', landingPage: 'https://acme.test/?a=1' } },
         clientTimestamp: '2026-11-23T11:59:59.000Z',
         context: { locale: 'en-US' },
       },

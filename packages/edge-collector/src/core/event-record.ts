@@ -1,4 +1,11 @@
-import type { CollectContext, JsonObject, LeadloopEvent } from '@leadloop/schema';
+import type {
+  Attribution,
+  CollectContext,
+  JsonObject,
+  LeadloopEvent,
+  Touch,
+} from '@leadloop/schema';
+import { scrubUrl } from './scrub-url.ts';
 
 /** An accepted event as it travels through the queue and lands in the store. */
 export type EventRecord = {
@@ -17,13 +24,32 @@ export type EventRecord = {
   payload: JsonObject;
 };
 
+function scrubTouch(touch: Touch | undefined): Touch | undefined {
+  return (
+    touch && {
+      ...touch,
+      landingPage: scrubUrl(touch.landingPage),
+      referrer: scrubUrl(touch.referrer),
+    }
+  );
+}
+
+function scrubAttribution({ first, last, adIds }: Attribution): Attribution {
+  return { first: scrubTouch(first), last: scrubTouch(last), adIds };
+}
+
+// An event may wait in the SDK's retry queue until the next visit, but not past the 90-day
+// attribution lookback: a claim of more is a broken clock, not a late delivery.
+const MAX_CLIENT_DELAY_MS = 90 * 86_400_000;
+
 /**
  * Corrects the client's clock: the time between the event and the batch's `sentAt` is measured on
- * the client's own clock, so it is exact even when that clock is wrong. Never later than receipt.
+ * the client's own clock, so it is exact even when that clock is wrong. Never later than receipt,
+ * never more than 90 days before it.
  */
 export function correctedTime(eventTimestamp: string, sentAt: string, receivedAt: number): number {
   const elapsedOnClient = Date.parse(sentAt) - Date.parse(eventTimestamp);
-  return receivedAt - Math.max(0, elapsedOnClient);
+  return receivedAt - Math.min(Math.max(0, elapsedOnClient), MAX_CLIENT_DELAY_MS);
 }
 
 export function toEventRecord(
@@ -32,8 +58,9 @@ export function toEventRecord(
   batch: { sentAt: string; context?: CollectContext | undefined },
   receivedAt: number,
 ): EventRecord {
-  const { id, type, anonymousId, sessionId, page, timestamp, ...rest } = event;
+  const { id, type, anonymousId, sessionId, page, timestamp, attribution, ...rest } = event;
   const payload: JsonObject = { ...(rest as JsonObject), clientTimestamp: timestamp };
+  if (attribution) payload.attribution = scrubAttribution(attribution) as JsonObject;
   if (batch.context) payload.context = batch.context as JsonObject;
   return {
     siteId,
@@ -43,10 +70,10 @@ export function toEventRecord(
     sessionId,
     occurredAt: correctedTime(timestamp, batch.sentAt, receivedAt),
     receivedAt,
-    pageUrl: page.url,
+    pageUrl: scrubUrl(page.url),
     pagePath: page.path,
     pageTitle: page.title ?? null,
-    referrer: page.referrer ?? null,
+    referrer: scrubUrl(page.referrer) ?? null,
     name: event.type === 'track' ? event.name : null,
     payload,
   };

@@ -6,6 +6,7 @@ const sameSite: FirstPartyCookieRequest = {
   origin: 'https://www.acme.test',
   cookieDomain: 'acme.test',
   anonymousIds: ['anon-1', 'anon-1'],
+  currentId: 'anon-1',
 };
 const cookieFor = (overrides: Partial<FirstPartyCookieRequest>) =>
   firstPartyCookie({ ...sameSite, ...overrides });
@@ -81,14 +82,20 @@ describe('firstPartyCookie', () => {
     ).toBeUndefined();
   });
 
+  it("refreshes only the browser's own id: never creates one, never replaces it", () => {
+    expect(cookieFor({ currentId: undefined })).toBeUndefined();
+    expect(cookieFor({ currentId: 'anon-2' })).toBeUndefined();
+  });
+
   it('sets nothing unless the accepted events share one cookie-safe anonymous id', () => {
     expect(cookieFor({ anonymousIds: [] })).toBeUndefined();
     expect(cookieFor({ anonymousIds: ['anon-1', 'anon-2'] })).toBeUndefined();
     for (const id of ['anon;Domain=evil.test', 'a b', 'a=b', 'é', 'x'.repeat(129)]) {
-      expect(cookieFor({ anonymousIds: [id] }), id).toBeUndefined();
+      expect(cookieFor({ anonymousIds: [id], currentId: id }), id).toBeUndefined();
     }
-    expect(cookieFor({ anonymousIds: ['x'.repeat(128)] })?.value).toHaveLength(128);
-    expect(cookieFor({ anonymousIds: ['A.b_c-9'] })?.value).toBe('A.b_c-9');
+    const long = 'x'.repeat(128);
+    expect(cookieFor({ anonymousIds: [long], currentId: long })?.value).toHaveLength(128);
+    expect(cookieFor({ anonymousIds: ['A.b_c-9'], currentId: 'A.b_c-9' })?.value).toBe('A.b_c-9');
   });
 
   it('sets nothing without a cookie domain or with an unparsable URL', () => {

@@ -18,6 +18,8 @@ export type FirstPartyCookieRequest = {
   cookieDomain: string | undefined;
   /** The anonymous ids of the batch's accepted events. */
   anonymousIds: readonly string[];
+  /** The `ll_aid` cookie the request carried, if any. */
+  currentId: string | undefined;
 };
 
 export type FirstPartyCookie = {
@@ -76,6 +78,9 @@ export function firstPartyCookie(request: FirstPartyCookieRequest): FirstPartyCo
   const ids = new Set(request.anonymousIds);
   const [anonymousId] = ids;
   if (ids.size !== 1 || !anonymousId || !COOKIE_SAFE_ID.test(anonymousId)) return undefined;
+  // Only refresh the browser's own id: never create one, never replace it. Events queued before
+  // reset() or a consent refusal must not bring the old visitor back.
+  if (request.currentId !== anonymousId) return undefined;
   return {
     name: ANONYMOUS_ID_COOKIE,
     value: anonymousId,

@@ -1,3 +1,4 @@
+import { utf8ByteLength } from '@leadloop/schema';
 import type { EventRecord } from '../core/event-record.ts';
 import type { EventSink } from '../core/event-sink.ts';
 
@@ -11,7 +12,7 @@ export function queueSink(queue: Queue<EventRecord>): EventSink {
     let batch: MessageSendRequest<EventRecord>[] = [];
     let bytes = 0;
     for (const record of records) {
-      const size = JSON.stringify(record).length;
+      const size = utf8ByteLength(JSON.stringify(record));
       if (batch.length === MAX_MESSAGES || (batch.length > 0 && bytes + size > MAX_BATCH_BYTES)) {
         await queue.sendBatch(batch);
         batch = [];

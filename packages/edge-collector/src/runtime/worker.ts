@@ -28,8 +28,7 @@ export default {
     return appFor(env).fetch(request, env, ctx);
   },
   async queue(batch, env, _ctx) {
-    if (batch.queue === 'leadloop-events') {
-      await consumeEvents(batch as MessageBatch<EventRecord>, new D1Store(env.DB));
-    }
+    // One consumer: the events queue (its dead letters stay in leadloop-events-dlq for now).
+    await consumeEvents(batch as MessageBatch<EventRecord>, new D1Store(env.DB));
   },
 } satisfies ExportedHandler<Env>;

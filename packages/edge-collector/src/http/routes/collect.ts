@@ -1,7 +1,7 @@
 import { LIMITS, parseCollectBatch } from '@leadloop/schema';
 import { Hono, type MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
-import { setCookie } from 'hono/cookie';
+import { getCookie, setCookie } from 'hono/cookie';
 import { cors } from 'hono/cors';
 import type { AppDeps } from '../../app.ts';
 import { toEventRecord } from '../../core/event-record.ts';
@@ -90,6 +90,7 @@ export function collectRoutes({ store, events, now = Date.now }: AppDeps): Hono 
         origin,
         cookieDomain: batch.context?.cookieDomain,
         anonymousIds: batch.events.map((event) => event.anonymousId),
+        currentId: getCookie(c, 'll_aid'),
       });
       if (cookie) setCookie(c, cookie.name, cookie.value, cookie.options);
       return c.json({ accepted: records.length, rejected }, 202);

@@ -1,0 +1,26 @@
+// Page URLs are kept as sent, except credentials: magic links, OAuth callbacks and password-reset
+// pages carry tokens in the query or the fragment, and nobody wants those in an analytics store.
+
+const CREDENTIAL =
+  /(^|[_.-])(pass|password|passwd|pwd|token|secret|auth|session|sid|sig|signature|key|apikey|code|otp|jwt|nonce)([_.-]|$)/i;
+
+/** The URL without query parameters (or a fragment) that look like credentials. */
+export function scrubUrl(url: string): string;
+export function scrubUrl(url: string | undefined): string | undefined;
+export function scrubUrl(url: string | undefined): string | undefined {
+  if (!url) return url;
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return url;
+  }
+  const names = [...new Set(parsed.searchParams.keys())].filter((name) => CREDENTIAL.test(name));
+  for (const name of names) parsed.searchParams.delete(name);
+  // `#access_token=…&state=…`: a fragment of parameters with a credential among them goes entirely.
+  const fragment = new URLSearchParams(parsed.hash.slice(1));
+  const secretFragment =
+    parsed.hash.includes('=') && [...fragment.keys()].some((name) => CREDENTIAL.test(name));
+  if (secretFragment) parsed.hash = '';
+  return names.length > 0 || secretFragment ? parsed.href : url;
+}
