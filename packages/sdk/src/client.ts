@@ -69,10 +69,11 @@ export function createClient(options: Options): Api {
     if (consent === 'denied') return;
     const timestamp = new Date().toISOString();
     const page = {
-      url: here(),
-      path: location.pathname,
+      // Cut to the collector's limits: one overlong field would cost the whole event.
+      url: here().slice(0, 8192),
+      path: location.pathname.slice(0, 8192),
       title: document.title.slice(0, 1024),
-      referrer,
+      referrer: referrer.slice(0, 8192),
     };
     const stamp = () => {
       // First touch: the first visit ever, even a direct one. Last: the latest non-direct one.
