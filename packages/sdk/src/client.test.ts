@@ -391,7 +391,8 @@ describe('consent', () => {
     dispatchEvent(new Event('pagehide'));
     expect(fetchMock).not.toHaveBeenCalled();
     expect(beacon).not.toHaveBeenCalled();
-    expect(document.cookie).toBe('');
+    // Only the refusal itself is kept, so that the next page respects it too.
+    expect(document.cookie).toBe('ll_consent=denied');
     expect(localStorage.length).toBe(0);
   });
 
@@ -408,6 +409,28 @@ describe('consent', () => {
     expect(fetchMock).not.toHaveBeenCalled();
     expect(beacon).not.toHaveBeenCalled();
     expect(leadloopStorage()).toEqual({ cookies: [], localStorage: [] });
+  });
+
+  it("remembers a refusal on the next page, until consent('granted')", async () => {
+    const first = await load();
+    await flush();
+    first.consent('denied');
+    expect(cookie('ll_consent')).toBe('denied');
+    fetchMock.mockClear();
+
+    const next = await load(); // the next page, before its consent manager has spoken
+    next.track('too early');
+    await vi.advanceTimersByTimeAsync(10_000);
+    dispatchEvent(new Event('pagehide'));
+    expect(fetchMock).not.toHaveBeenCalled();
+    expect(beacon).not.toHaveBeenCalled();
+    expect(leadloopStorage()).toEqual({ cookies: [], localStorage: [] });
+
+    next.consent('granted');
+    expect(cookie('ll_consent')).toBeUndefined();
+    next.track('welcome back');
+    await flush();
+    expect(sentOfType('track').map((event) => event.name)).toEqual(['welcome back']);
   });
 
   it("consent('denied') leaves nothing behind even with a request in flight", async () => {

@@ -2,6 +2,7 @@ import type { LeadloopEventInput, Touch } from '@leadloop/schema';
 import { adIds } from './ad-ids.ts';
 import { campaignSignature, touchFromLocation } from './attribution.ts';
 import { watchPage } from './autocapture.ts';
+import { getCookie, setCookie } from './cookies.ts';
 import { anonymousId, sessionId } from './identity.ts';
 import type { Api, ConsentState, Options } from './options.ts';
 import { safe } from './safe.ts';
@@ -12,6 +13,7 @@ import { uuid } from './uuid.ts';
 declare const __SDK_VERSION__: string;
 
 const IDENTITY_KEYS = ['ll_aid', 'll_sid', 'll_ft', 'll_lt'];
+const CONSENT_COOKIE = 'll_consent';
 
 type Event = LeadloopEventInput;
 /** An event as capture code describes it; the client stamps ids, time, page and attribution. */
@@ -28,13 +30,17 @@ export function createClient(options: Options): Api {
   // Fragments hold tokens (`#access_token=…`) more often than routes: kept only for hash routing.
   const here = () => (options.hashRouting ? location.href : location.href.split('#')[0]!);
   const landingUrl = here();
-  // Undefined while consent is pending: nothing is stored, events wait in memory.
+  // Undefined while consent is pending: nothing is stored, events wait in memory. A refusal is
+  // remembered (a strictly necessary cookie), so the next page sends nothing before the site's
+  // consent manager speaks again.
   let consent: ConsentState | undefined =
-    options.consent === 'required'
-      ? undefined
-      : (navigator as { globalPrivacyControl?: boolean }).globalPrivacyControl
-        ? 'denied'
-        : 'granted';
+    getCookie(CONSENT_COOKIE) === 'denied'
+      ? 'denied'
+      : options.consent === 'required'
+        ? undefined
+        : (navigator as { globalPrivacyControl?: boolean }).globalPrivacyControl
+          ? 'denied'
+          : 'granted';
   let cookieDomain = options.cookieDomain;
   const loadedAt = new Date().toISOString();
   let waiting: (() => void)[] = [];
@@ -114,10 +120,16 @@ export function createClient(options: Options): Api {
       landing = undefined;
     },
     consent(state) {
-      if (state === 'granted') {
+      const denied = state === 'denied';
+      if (!options.cookieless) {
+        cookieDomain ??= registrableDomain(location.hostname);
+        setCookie(CONSENT_COOKIE, state, { domain: cookieDomain, days: denied ? 365 : -1 });
+      }
+      if (denied) erase([...IDENTITY_KEYS, 'll_q']);
+      else {
         if (consent !== 'granted') start();
         for (const stamp of waiting) stamp();
-      } else erase([...IDENTITY_KEYS, 'll_q']);
+      }
       consent = state;
       waiting = [];
     },
