@@ -9,11 +9,11 @@ import { fileURLToPath } from 'node:url';
 import type { CreateSiteResponse } from '@leadloop/schema';
 import type { Request } from 'autocannon';
 import { freePort, startLocalCollector } from '../packages/edge-collector/local/dev-server.ts';
+import { startDevServer } from '../packages/edge-collector/local/wrangler-dev.ts';
 import { collectBatch, EVENTS_PER_BATCH } from './collect-batch.ts';
 import { type Load, load } from './load.ts';
 import { fixed, int, median, type Row } from './report.ts';
 import { countStoredEvents, type Drained, waitForStored } from './stored-events.ts';
-import { startWorker } from './wrangler.ts';
 
 export type IngestOptions = { seconds: number; rounds: number; warmupSeconds: number };
 
@@ -68,7 +68,11 @@ export async function ingest(options: IngestOptions): Promise<Row[]> {
     log('starting the collector and the hello-world worker (wrangler dev)');
     const collector = await startLocalCollector({ port: await freePort(), persistTo, adminToken });
     stops.push(collector.stop);
-    const hello = await startWorker(helloWorldDir, await freePort(), join(dir, 'hello-world'));
+    const hello = await startDevServer({
+      dir: helloWorldDir,
+      port: await freePort(),
+      persistTo: join(dir, 'hello-world'),
+    });
     stops.push(hello.stop);
 
     // Each collect run gets its own site, and the queue is drained before the next run starts,

@@ -1,10 +1,5 @@
 // Counts a site's stored events in the collector's local D1, through wrangler like a user would.
-import { execFile } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
-import { quietEnv, wranglerBin } from './wrangler.ts';
-
-const collectorDir = fileURLToPath(new URL('../packages/edge-collector/', import.meta.url));
+import { queryLocalD1 } from '../packages/edge-collector/local/dev-server.ts';
 
 export async function countStoredEvents(
   persistTo: string,
@@ -12,17 +7,9 @@ export async function countStoredEvents(
   signal?: AbortSignal,
 ): Promise<number> {
   if (!/^[\w-]+$/.test(siteId)) throw new Error(`unexpected site id ${siteId}`);
-  const { stdout } = await promisify(execFile)(
-    process.execPath,
-    [
-      wranglerBin(collectorDir),
-      ...['d1', 'execute', 'DB', '--local', '--persist-to', persistTo, '--json'],
-      ...['--command', `SELECT count(*) AS n FROM events WHERE site_id='${siteId}'`],
-    ],
-    { cwd: collectorDir, env: quietEnv, timeout: 30_000, signal },
-  );
-  const [statement] = JSON.parse(stdout) as [{ results: [{ n: number }] }];
-  return statement.results[0].n;
+  const sql = `SELECT count(*) AS n FROM events WHERE site_id='${siteId}'`;
+  const [row] = await queryLocalD1<{ n: number }>(sql, persistTo, signal);
+  return row?.n ?? 0;
 }
 
 export type Drained = {

@@ -11,6 +11,7 @@ import { serveLandingPage } from '../examples/landing-page/serve.ts';
 import {
   freePort,
   type LocalCollector,
+  queryLocalD1,
   startLocalCollector,
 } from '../packages/edge-collector/local/dev-server.ts';
 import type { CreateSiteResponse } from '../packages/schema/src/index.ts';
@@ -58,30 +59,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     writeKey: site.writeKey,
   });
 
-  const collectorDir = join(import.meta.dirname, '../packages/edge-collector');
-  const wranglerBin = join(
-    dirname(createRequire(join(collectorDir, 'package.json')).resolve('wrangler/package.json')),
-    'bin/wrangler.js',
-  );
-  async function query<T>(sql: string): Promise<T[]> {
-    const { stdout } = await promisify(execFile)(
-      process.execPath,
-      [
-        wranglerBin,
-        'd1',
-        'execute',
-        'DB',
-        '--local',
-        '--persist-to',
-        persistTo,
-        '--json',
-        '--command',
-        sql,
-      ],
-      { cwd: collectorDir, env: { ...process.env, WRANGLER_SEND_METRICS: 'false', CI: 'true' } },
-    );
-    return (JSON.parse(stdout) as { results: T[] }[])[0]?.results ?? [];
-  }
+  const query = <T>(sql: string) => queryLocalD1<T>(sql, persistTo);
 
   return {
     get collector() {

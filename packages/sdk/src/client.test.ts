@@ -3,7 +3,14 @@ import { collectBatchSchema, eventSchema, type LeadloopEvent } from '@leadloop/s
 import { afterEach, beforeEach, describe, expect, it, type Mock, vi } from 'vitest';
 import { campaignSignature } from './attribution.ts';
 import type { Api, Options } from './options.ts';
-import { clearCookies, hashChange, setURL, UUID_V4 } from './test-dom.ts';
+import {
+  clearCookies,
+  hashChange,
+  recordListeners,
+  setURL,
+  UUID_V4,
+  unloadPage,
+} from './test-dom.ts';
 
 const NOW = new Date('2025-03-04T05:06:07.000Z');
 const ENDPOINT = 'https://collect.example.com/v1/collect';
@@ -23,23 +30,12 @@ type Batch = { writeKey: string; sentAt: string; context?: unknown; events: Lead
 
 let fetchMock: Mock<(url: string, init: { body: string }) => Promise<{ status: number }>>;
 let beacon: Mock<(url: string | URL, data?: BodyInit | null) => boolean>;
-const listeners: [string, EventListenerOrEventListenerObject | null, unknown][] = [];
-const nativeSubmit = HTMLFormElement.prototype.submit;
 
 const cookie = (name: string) =>
   document.cookie
     .split('; ')
     .find((pair) => pair.startsWith(`${name}=`))
     ?.slice(name.length + 1);
-
-/** Removes what a page load's SDK attached to the window, as leaving the page would. */
-function unloadPage(): void {
-  for (const [type, listener, options] of listeners.splice(0))
-    window.removeEventListener(type, listener as EventListener, options as boolean);
-  Reflect.deleteProperty(history, 'pushState');
-  Reflect.deleteProperty(history, 'replaceState');
-  HTMLFormElement.prototype.submit = nativeSubmit;
-}
 
 /** A page load at `url` (from `referrer`) with a fresh SDK, as the npm entry starts it. */
 async function load(options: Partial<Options> = {}, url = LANDING, referrer = ''): Promise<Api> {
@@ -95,11 +91,7 @@ beforeEach(() => {
   vi.useFakeTimers({ now: NOW });
   clearCookies();
   localStorage.clear();
-  const add = window.addEventListener.bind(window);
-  vi.spyOn(window, 'addEventListener').mockImplementation((type, listener, options) => {
-    listeners.push([type, listener, options]);
-    add(type, listener, options);
-  });
+  recordListeners();
   fetchMock = vi.fn(() => Promise.resolve({ status: 202 }));
   vi.stubGlobal('fetch', fetchMock);
   beacon = vi.fn(() => true);

@@ -83,7 +83,11 @@ export function createClient(options: Options): Api {
     };
     const stamp = () => {
       // First touch: the first visit ever, even a direct one. Last: the latest non-direct one.
-      if (!read('ll_ft')) write('ll_ft', landing ?? { landingPage: page.url, timestamp });
+      let first = read<Touch>('ll_ft');
+      if (!first) {
+        first = landing ?? { landingPage: page.url, timestamp };
+        write('ll_ft', first);
+      }
       const last = read<Touch>('ll_lt');
       send(
         {
@@ -94,7 +98,7 @@ export function createClient(options: Options): Api {
           sessionId: sessionId(campaign),
           page,
           // Cookieless means no cookies read either, the ad platforms' included.
-          attribution: { first: read('ll_ft'), last, adIds: options.cookieless ? {} : adIds(last) },
+          attribution: { first, last, adIds: options.cookieless ? {} : adIds(last) },
         } as Event,
         now,
       );

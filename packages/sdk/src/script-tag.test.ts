@@ -1,7 +1,7 @@
 // biome-ignore-all lint/suspicious/noDocumentCookie: tests write cookies as pages and ad tags do
 import { eventSchema, type LeadloopEvent } from '@leadloop/schema';
 import { afterEach, beforeEach, describe, expect, it, type Mock, vi } from 'vitest';
-import { clearCookies, hashChange, setURL } from './test-dom.ts';
+import { clearCookies, hashChange, recordListeners, setURL, unloadPage } from './test-dom.ts';
 
 type Stub = ((...args: unknown[]) => void) & { q?: ArrayLike<unknown>[] };
 type Batch = { writeKey: string; context?: { cookieDomain?: string }; events: LeadloopEvent[] };
@@ -9,8 +9,6 @@ type Batch = { writeKey: string; context?: { cookieDomain?: string }; events: Le
 const NOW = new Date('2025-03-04T05:06:07.000Z');
 
 let fetchMock: Mock<(url: string, init: { body: string }) => Promise<{ status: number }>>;
-const listeners: [string, EventListenerOrEventListenerObject | null, unknown][] = [];
-const nativeSubmit = HTMLFormElement.prototype.submit;
 const leadloopWindow = window as unknown as { leadloop?: Stub };
 
 /** The stub snippet of the README, queueing `arguments` objects until the script arrives. */
@@ -60,22 +58,14 @@ beforeEach(() => {
   setURL('https://www.example.com/');
   clearCookies();
   localStorage.clear();
-  const add = window.addEventListener.bind(window);
-  vi.spyOn(window, 'addEventListener').mockImplementation((type, listener, options) => {
-    listeners.push([type, listener, options]);
-    add(type, listener, options);
-  });
+  recordListeners();
   fetchMock = vi.fn(() => Promise.resolve({ status: 202 }));
   vi.stubGlobal('fetch', fetchMock);
   vi.spyOn(navigator, 'sendBeacon').mockReturnValue(true);
 });
 
 afterEach(() => {
-  for (const [type, listener, options] of listeners.splice(0))
-    window.removeEventListener(type, listener as EventListener, options as boolean);
-  Reflect.deleteProperty(history, 'pushState');
-  Reflect.deleteProperty(history, 'replaceState');
-  HTMLFormElement.prototype.submit = nativeSubmit;
+  unloadPage();
   Reflect.deleteProperty(document, 'currentScript');
   Reflect.deleteProperty(window, 'leadloop');
   vi.clearAllTimers();
