@@ -1,12 +1,9 @@
 // The collector on local workerd (throwaway D1 state) plus the example landing page, for tests.
 
-import { execFile } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import type { Server } from 'node:http';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { promisify } from 'node:util';
+import { join } from 'node:path';
 import { serveLandingPage } from '../examples/landing-page/serve.ts';
 import {
   freePort,

@@ -4,6 +4,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { nodeResolve } from '@rollup/plugin-node-resolve';
+import terser from '@rollup/plugin-terser';
 import { dts } from 'rollup-plugin-dts';
 import esbuild from 'rollup-plugin-esbuild';
 
@@ -14,6 +15,22 @@ const version = JSON.stringify(pkg.version);
 // __DEBUG__ keeps warnings in dist/leadloop.debug.js only; the minifier drops them elsewhere.
 const define = { __SDK_VERSION__: version, __DEBUG__: 'false' };
 const debugDefine = { __SDK_VERSION__: version, __DEBUG__: 'true' };
+
+// Terser rather than esbuild's minifier for the script tag: its repeated passes and unsafe (but
+// spec-conforming for this code) rewrites save about 100 B gzip, 3% of the budget.
+const terserOptions = {
+  ecma: 2020,
+  toplevel: true,
+  compress: {
+    passes: 4,
+    unsafe: true,
+    unsafe_arrows: true,
+    unsafe_comps: true,
+    unsafe_methods: true,
+    pure_getters: true,
+  },
+  format: { comments: false },
+};
 
 /** Emits `script.js` exporting the finished IIFE, so any runtime can serve it without file I/O. */
 function scriptModule() {
@@ -40,11 +57,7 @@ export default [
   {
     input: 'src/script-tag.ts',
     output: { file: 'dist/leadloop.js', format: 'iife', strict: false },
-    plugins: [
-      resolveSource(),
-      esbuild({ target, define, minify: true, legalComments: 'none' }),
-      scriptModule(),
-    ],
+    plugins: [resolveSource(), esbuild({ target, define }), terser(terserOptions), scriptModule()],
   },
   {
     input: 'src/script-tag.ts',
@@ -53,7 +66,6 @@ export default [
   },
   {
     input: 'src/index.ts',
-    external: ['js-cookie'],
     output: { file: 'dist/index.js', format: 'es' },
     plugins: [resolveSource(), esbuild({ target, define })],
   },

@@ -24,7 +24,7 @@ beforeAll(async () => {
 });
 
 describe('POST /v1/collect', () => {
-  it('accepts a text/plain beacon and stores the pageview with its UTM values', async () => {
+  it('accepts a text/plain beacon and stores the pageview with the UTM values of its touch', async () => {
     const own = await createSite();
     const event = pageview();
     const response = await collect(batch(own.writeKey, [event]));
@@ -34,10 +34,24 @@ describe('POST /v1/collect', () => {
 
     const [stored] = await waitForEvents(own.site.id, 1);
     expect(stored).toMatchObject({ id: event.id, type: 'pageview', page_url: event.page.url });
+    // The collector reads the campaign out of the touch's landing page.
     expect(JSON.parse(stored!.payload).attribution.last).toEqual({
       source: 'google',
       medium: 'cpc',
       clickIds: { gclid: 'abc' },
+      ...event.attribution!.last,
+    });
+  });
+
+  it("builds Meta's _fbc from an fbclid landing when the browser had no _fbc cookie", async () => {
+    const own = await createSite();
+    const landingPage = `${SITE_ORIGIN}/?fbclid=IwAR0abc`;
+    const timestamp = '2026-11-23T10:00:00.000Z';
+    const event = pageview({ attribution: { last: { landingPage, timestamp }, adIds: {} } });
+    expect((await collect(batch(own.writeKey, [event]))).status).toBe(202);
+    const [stored] = await waitForEvents(own.site.id, 1);
+    expect(JSON.parse(stored!.payload).attribution.adIds).toEqual({
+      fbc: `fb.1.${Date.parse(timestamp)}.IwAR0abc`,
     });
   });
 

@@ -25,19 +25,18 @@ export async function createSite(
   return response.json();
 }
 
+/** A pageview as the browser SDK sends it: the touch is its landing page, referrer and time. */
 export function pageview(overrides: Partial<LeadloopEventInput> = {}): LeadloopEventInput {
+  const url = `${SITE_ORIGIN}/?utm_source=google&utm_medium=cpc&gclid=abc`;
+  const timestamp = new Date().toISOString();
   return {
     id: crypto.randomUUID(),
     type: 'pageview',
-    timestamp: new Date().toISOString(),
+    timestamp,
     anonymousId: 'anon-1',
     sessionId: 'session-1',
-    page: {
-      url: `${SITE_ORIGIN}/?utm_source=google&utm_medium=cpc&gclid=abc`,
-      path: '/',
-      title: 'Acme',
-    },
-    attribution: { last: { source: 'google', medium: 'cpc', clickIds: { gclid: 'abc' } } },
+    page: { url, path: '/', title: 'Acme' },
+    attribution: { last: { landingPage: url, referrer: 'https://www.google.com/', timestamp } },
     ...overrides,
   } as LeadloopEventInput;
 }

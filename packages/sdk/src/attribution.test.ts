@@ -16,63 +16,41 @@ afterEach(() => {
 });
 
 describe('touchFromLocation', () => {
-  it('reads every UTM parameter, utm_id into utmId, with landing page and timestamp', () => {
-    const url =
-      'https://www.example.com/pricing?utm_source=google&utm_medium=cpc&utm_campaign=spring' +
-      '&utm_term=crm%20software&utm_content=ad-1&utm_id=cmp-42&other=1';
-    const touch = touchFromLocation(url, '', NOW);
-    expect(touch).toEqual({
-      source: 'google',
-      medium: 'cpc',
-      campaign: 'spring',
-      term: 'crm software',
-      content: 'ad-1',
-      utmId: 'cmp-42',
-      landingPage: url,
-      timestamp: NOW,
-    });
-    expect(touch).not.toHaveProperty('id');
+  it('makes a touch of any UTM parameter, utm_id included: landing page and time only', () => {
+    // The collector reads the campaign out of the landing page; the SDK keeps the URL.
+    for (const query of ['utm_source=google&utm_medium=cpc', 'utm_id=abc', 'utm_term=crm']) {
+      const url = `https://www.example.com/pricing?${query}&other=1`;
+      expect(touchFromLocation(url, '', NOW)).toEqual({ landingPage: url, timestamp: NOW });
+    }
   });
 
-  it('makes a touch of utm_id alone', () => {
-    expect(touchFromLocation('https://www.example.com/?utm_id=abc', '', NOW)).toEqual({
-      utmId: 'abc',
-      landingPage: 'https://www.example.com/?utm_id=abc',
-      timestamp: NOW,
-    });
+  it('skips empty UTM values and unknown parameters', () => {
+    expect(
+      touchFromLocation('https://www.example.com/?utm_source=&utm_nope=1&foo=2', '', NOW),
+    ).toBe(undefined);
   });
 
-  it('skips empty UTM values', () => {
-    const url = 'https://www.example.com/?utm_source=&utm_medium=email';
-    expect(touchFromLocation(url, '', NOW)).toEqual({
-      medium: 'email',
-      landingPage: url,
-      timestamp: NOW,
-    });
-  });
-
-  it('collects every known click id and ignores unknown parameters', () => {
-    const query = CLICK_ID_PARAMS.map((name, index) => `${name}=v${index}`).join('&');
-    const url = `https://www.example.com/lp?${query}&foo=bar&utm_nope=1`;
-    const touch = touchFromLocation(url, '', NOW);
+  it('makes a touch of every known click id', () => {
     expect(CLICK_ID_PARAMS).toHaveLength(14);
-    expect(touch?.clickIds).toEqual(
-      Object.fromEntries(CLICK_ID_PARAMS.map((name, index) => [name, `v${index}`])),
-    );
-    expect(Object.keys(touch!).sort()).toEqual(['clickIds', 'landingPage', 'timestamp']);
+    for (const name of CLICK_ID_PARAMS) {
+      const url = `https://www.example.com/lp?${name}=v1`;
+      expect(touchFromLocation(url, '', NOW), name).toEqual({ landingPage: url, timestamp: NOW });
+    }
   });
 
-  it('combines UTM parameters, a click id and an external referrer', () => {
+  it('combines a campaign and an external referrer', () => {
     const url = 'https://www.example.com/?utm_source=bing&msclkid=abc';
     expect(touchFromLocation(url, 'https://www.bing.com/search?q=crm', NOW, 'example.com')).toEqual(
-      {
-        source: 'bing',
-        clickIds: { msclkid: 'abc' },
-        referrer: 'https://www.bing.com/search?q=crm',
-        landingPage: url,
-        timestamp: NOW,
-      },
+      { referrer: 'https://www.bing.com/search?q=crm', landingPage: url, timestamp: NOW },
     );
+  });
+
+  it('cuts the landing page and referrer to the collector limits', () => {
+    const url = `https://www.example.com/?utm_source=x&q=${'a'.repeat(9000)}`;
+    const referrer = `https://news.example.org/?q=${'b'.repeat(9000)}`;
+    const touch = touchFromLocation(url, referrer, NOW);
+    expect(touch?.landingPage).toHaveLength(8192);
+    expect(touch?.referrer).toHaveLength(8192);
   });
 
   it('makes a touch of an external referrer alone', () => {
@@ -114,11 +92,9 @@ describe('touchFromLocation', () => {
 
   it('keeps campaign parameters but drops a same-site referrer', () => {
     const url = 'https://www.example.com/contact?utm_source=newsletter';
-    expect(touchFromLocation(url, 'https://blog.example.com/', NOW, 'example.com')).toEqual({
-      source: 'newsletter',
-      landingPage: url,
-      timestamp: NOW,
-    });
+    const touch = touchFromLocation(url, 'https://blog.example.com/', NOW, 'example.com');
+    expect(touch).toEqual({ landingPage: url, timestamp: NOW });
+    expect(touch).not.toHaveProperty('referrer', expect.anything());
   });
 
   it('returns undefined for a plain visit: no parameters, no or an unparsable referrer', () => {
@@ -146,45 +122,34 @@ describe('isSameSite', () => {
 });
 
 describe('campaignSignature', () => {
-  const touch = {
-    source: 'google',
-    medium: 'cpc',
-    campaign: 'spring',
-    clickIds: { gclid: 'G-1' },
-  };
+  const landing =
+    'https://www.example.com/?utm_source=google&utm_medium=cpc&utm_campaign=spring&gclid=G-1';
 
-  it('is undefined without a touch or without source, campaign and click ids', () => {
-    expect(campaignSignature(undefined)).toBe(undefined);
-    expect(campaignSignature({ referrer: 'https://news.ycombinator.com/' })).toBe(undefined);
-    expect(campaignSignature({ medium: 'email', term: 'x', utmId: 'y' })).toBe(undefined);
+  it('is undefined for a URL without campaign parameters or click ids', () => {
+    expect(campaignSignature('https://www.example.com/')).toBe(undefined);
+    expect(campaignSignature('https://www.example.com/?page=2&utm_source=&utm_nope=1')).toBe(
+      undefined,
+    );
   });
 
-  it('is a short base-36 string, stable for the same campaign', () => {
-    const signature = campaignSignature(touch);
+  it('is a short base-36 string, stable for the same campaign on any page', () => {
+    const signature = campaignSignature(landing);
     expect(signature).toMatch(/^[0-9a-z]{1,7}$/);
-    expect(campaignSignature({ ...touch })).toBe(signature);
-    // Landing page, time, referrer and term do not make a new campaign.
-    expect(
-      campaignSignature({
-        ...touch,
-        term: 'other',
-        referrer: 'https://www.google.com/',
-        landingPage: 'https://www.example.com/other',
-        timestamp: '2030-01-01T00:00:00.000Z',
-      }),
-    ).toBe(signature);
+    expect(campaignSignature(landing.replace('/?', '/pricing?'))).toBe(signature);
+    expect(campaignSignature(`${landing}&page=2#top`)).toBe(signature);
   });
 
-  it('differs when source, medium, campaign or click ids change', () => {
-    const signature = campaignSignature(touch);
+  it('differs when a campaign parameter or click id changes', () => {
+    const signature = campaignSignature(landing);
     const others = [
-      { ...touch, source: 'bing' },
-      { ...touch, medium: 'display' },
-      { ...touch, campaign: 'summer' },
-      { ...touch, clickIds: { gclid: 'G-2' } },
-      { ...touch, clickIds: { fbclid: 'G-1' } },
-      { source: 'google' },
-      { clickIds: { gclid: 'G-1' } },
+      landing.replace('google', 'bing'),
+      landing.replace('cpc', 'display'),
+      landing.replace('spring', 'summer'),
+      landing.replace('G-1', 'G-2'),
+      landing.replace('gclid', 'fbclid'),
+      'https://www.example.com/?utm_source=google',
+      'https://www.example.com/?gclid=G-1',
+      'https://www.example.com/?utm_id=1',
     ].map(campaignSignature);
     for (const other of others) expect(other).not.toBe(signature);
     expect(new Set(others).size).toBe(others.length);

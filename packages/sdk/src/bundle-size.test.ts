@@ -9,13 +9,13 @@ import { describe, expect, it } from 'vitest';
  * The script tag's byte ceiling, gzip -9. Raise it only in the commit that makes the bundle grow,
  * saying why.
  *
- * The target (DESIGN.md) is 3,072 B. The complete SDK — forms, calls, consent, the retry queue,
- * first/last touch, ad ids — measures 4,395 B with js-cookie, which DESIGN.md names for the
- * cookies and which alone costs about 500 B here (the last raise, +39 B, remembers a consent
- * refusal across pages). This ceiling holds the line at today's size, plus a little room, so it
- * can only shrink until the 3,072 B target is met.
+ * The target (DESIGN.md) is 3,072 B. The complete SDK — forms with their sensitive-data filters,
+ * calls, consent, the retry queue, first/last touch, ad ids — measured 4,395 B with js-cookie.
+ * Hand-written cookies (-481 B), terser instead of esbuild's minifier (-105 B) and leaving the
+ * campaign parsing of landing pages to the collector (-89 B) bring it to 3,622 B; bench/sdk-size
+ * prints where the rest goes. This ceiling holds the line at that size plus a little room.
  */
-const CEILING_GZIP_BYTES = 4416;
+const CEILING_GZIP_BYTES = 3648;
 const TARGET_GZIP_BYTES = 3072;
 
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {

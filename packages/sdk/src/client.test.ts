@@ -16,11 +16,8 @@ const NOW = new Date('2025-03-04T05:06:07.000Z');
 const ENDPOINT = 'https://collect.example.com/v1/collect';
 const LANDING =
   'https://www.example.com/pricing?utm_source=google&utm_medium=cpc&utm_campaign=spring&gclid=G-1';
+// The collector reads source, medium, campaign and click ids out of the landing page.
 const LANDING_TOUCH = {
-  source: 'google',
-  medium: 'cpc',
-  campaign: 'spring',
-  clickIds: { gclid: 'G-1' },
   referrer: 'https://www.google.com/',
   landingPage: LANDING,
   timestamp: NOW.toISOString(),
@@ -143,7 +140,7 @@ describe('pageviews', () => {
     });
     // Ids in first-party cookies, touches in localStorage; the queue emptied once sent.
     expect(cookie('ll_aid')).toBe(pageview!.anonymousId);
-    expect(cookie('ll_sid')).toBe(`${pageview!.sessionId}.${campaignSignature(LANDING_TOUCH)}`);
+    expect(cookie('ll_sid')).toBe(`${pageview!.sessionId}.${campaignSignature(LANDING)}`);
     expect(JSON.parse(localStorage.getItem('ll_ft')!)).toEqual(LANDING_TOUCH);
     expect(JSON.parse(localStorage.getItem('ll_lt')!)).toEqual(LANDING_TOUCH);
     expect(localStorage.getItem('ll_q')).toBe('[]');
@@ -159,7 +156,7 @@ describe('pageviews', () => {
   });
 
   it('keeps the first touch of an earlier visit and the last non-direct one', async () => {
-    const earlier = { source: 'newsletter', landingPage: 'https://www.example.com/' };
+    const earlier = { landingPage: 'https://www.example.com/?utm_source=newsletter' };
     localStorage.setItem('ll_ft', JSON.stringify(earlier));
     await load({}, LANDING, 'https://www.google.com/');
     await flush();
@@ -172,10 +169,15 @@ describe('pageviews', () => {
     expect(sent().at(-1)!.attribution).toMatchObject({ first: earlier, last: LANDING_TOUCH });
   });
 
-  it('sends an fbc built from an fbclid landing', async () => {
-    await load({}, 'https://www.example.com/?fbclid=IwAR0abc');
+  it('sends an fbclid landing as the last touch, from which the collector builds _fbc', async () => {
+    const landing = 'https://www.example.com/?fbclid=IwAR0abc';
+    await load({}, landing);
     await flush();
-    expect(sent()[0]!.attribution?.adIds).toEqual({ fbc: `fb.1.${NOW.getTime()}.IwAR0abc` });
+    expect(sent()[0]!.attribution).toEqual({
+      first: { landingPage: landing, timestamp: NOW.toISOString() },
+      last: { landingPage: landing, timestamp: NOW.toISOString() },
+      adIds: {},
+    });
   });
 
   it('keeps the session across page loads, and starts a new one on a new campaign', async () => {

@@ -4,7 +4,7 @@ import { campaignSignature, touchFromLocation } from './attribution.ts';
 import { watchPage } from './autocapture.ts';
 import { getCookie, setCookie } from './cookies.ts';
 import { anonymousId, sessionId } from './identity.ts';
-import type { Api, ConsentState, Options } from './options.ts';
+import type { Api, Options } from './options.ts';
 import { safe } from './safe.ts';
 import { erase, persist, read, registrableDomain, write } from './storage.ts';
 import { send, startTransport } from './transport.ts';
@@ -26,22 +26,20 @@ export type Emit = (fields: EventFields, now?: boolean) => void;
 
 /** Starts Leadloop on this page (one client per page) and returns its API. */
 export function createClient(options: Options): Api {
-  const days = options.cookieDays ?? 365;
+  const idSeconds = (options.cookieDays ?? 365) * 86400;
   // Fragments hold tokens (`#access_token=…`) more often than routes: kept only for hash routing.
   const here = () => (options.hashRouting ? location.href : location.href.split('#')[0]!);
   const landingUrl = here();
-  // Undefined while consent is pending: nothing is stored, events wait in memory. A refusal is
+  // Whether events may be stored and sent; undefined while consent is pending: nothing is stored, events wait in memory. A refusal is
   // remembered (a strictly necessary cookie), so the next page sends nothing before the site's
   // consent manager speaks again.
-  let consent: ConsentState | undefined =
-    getCookie(CONSENT_COOKIE) === 'denied'
-      ? 'denied'
-      : options.consent === 'required'
-        ? undefined
-        : (navigator as { globalPrivacyControl?: boolean }).globalPrivacyControl
-          ? 'denied'
-          : 'granted';
+  let allowed: boolean | undefined =
+    getCookie(CONSENT_COOKIE) !== 'denied' &&
+    (options.consent === 'required'
+      ? undefined
+      : !(navigator as { globalPrivacyControl?: boolean }).globalPrivacyControl);
   let cookieDomain = options.cookieDomain;
+  const findCookieDomain = () => (cookieDomain ??= registrableDomain(location.hostname));
   const loadedAt = new Date().toISOString();
   let waiting: (() => void)[] = [];
   let lastUrl = '';
@@ -50,10 +48,7 @@ export function createClient(options: Options): Api {
   let campaign: string | undefined;
 
   function start() {
-    if (!options.cookieless) {
-      cookieDomain ??= registrableDomain(location.hostname);
-      persist(cookieDomain);
-    }
+    if (!options.cookieless) persist(findCookieDomain());
     // The landing touch: read once per page load, never from SPA navigations.
     // A reload or a back/forward visit keeps its old referrer: it is no new touch.
     const navigation = performance.getEntriesByType?.('navigation')[0] as
@@ -62,7 +57,7 @@ export function createClient(options: Options): Api {
     landing = /reload|back/.test(navigation?.type ?? '')
       ? undefined
       : touchFromLocation(landingUrl, document.referrer, loadedAt, cookieDomain);
-    campaign = campaignSignature(landing);
+    campaign = landing && campaignSignature(landingUrl);
     if (landing) write('ll_lt', landing);
   }
 
@@ -72,7 +67,7 @@ export function createClient(options: Options): Api {
   }));
 
   const emit: Emit = (fields, now) => {
-    if (consent === 'denied') return;
+    if (allowed === false) return;
     const timestamp = new Date().toISOString();
     const page = {
       // Cut to the collector's limits: one overlong field would cost the whole event.
@@ -94,17 +89,17 @@ export function createClient(options: Options): Api {
           ...fields,
           id: uuid(),
           timestamp,
-          anonymousId: anonymousId(days),
+          anonymousId: anonymousId(idSeconds),
           sessionId: sessionId(campaign),
           page,
           // Cookieless means no cookies read either, the ad platforms' included.
-          attribution: { first, last, adIds: options.cookieless ? {} : adIds(last) },
+          attribution: { first, last, adIds: options.cookieless ? {} : adIds() },
         } as Event,
         now,
       );
       campaign = undefined; // only the landing page load may start a campaign's session
     };
-    if (consent) stamp();
+    if (allowed) stamp();
     else if (waiting.length < 100) waiting.push(stamp);
   };
 
@@ -125,16 +120,14 @@ export function createClient(options: Options): Api {
     },
     consent(state) {
       const denied = state === 'denied';
-      if (!options.cookieless) {
-        cookieDomain ??= registrableDomain(location.hostname);
-        setCookie(CONSENT_COOKIE, state, { domain: cookieDomain, days: denied ? 365 : -1 });
-      }
+      if (!options.cookieless)
+        setCookie(CONSENT_COOKIE, state, denied ? 31536000 : -1, findCookieDomain());
       if (denied) erase([...IDENTITY_KEYS, 'll_q']);
       else {
-        if (consent !== 'granted') start();
+        if (!allowed) start();
         for (const stamp of waiting) stamp();
       }
-      consent = state;
+      allowed = !denied;
       waiting = [];
     },
   };
@@ -142,7 +135,7 @@ export function createClient(options: Options): Api {
   for (const method of Object.keys(api) as (keyof Api)[]) {
     api[method] = safe(api[method] as (...args: unknown[]) => void) as never;
   }
-  if (consent === 'granted') start();
+  if (allowed) start();
   if (options.autoCapture !== false) watchPage(api, emit, options.hashRouting);
   return api;
 }

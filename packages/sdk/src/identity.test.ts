@@ -32,7 +32,7 @@ afterEach(() => {
 describe('anonymousId', () => {
   it('creates a v4 UUID and stores it in the ll_aid cookie', async () => {
     const { anonymousId } = await freshIdentity();
-    const id = anonymousId(365);
+    const id = anonymousId(31536000);
     expect(id).toMatch(UUID_V4);
     expect(cookie('ll_aid')).toBe(id);
   });
@@ -40,8 +40,8 @@ describe('anonymousId', () => {
   it('writes the cookie once and never rewrites it', async () => {
     const { anonymousId } = await freshIdentity();
     const writes = vi.spyOn(document, 'cookie', 'set');
-    const id = anonymousId(365);
-    expect(anonymousId(365)).toBe(id);
+    const id = anonymousId(31536000);
+    expect(anonymousId(31536000)).toBe(id);
     expect(anonymousId(30)).toBe(id);
     expect(writes).toHaveBeenCalledTimes(1);
     expect(writes.mock.calls[0]![0]).toMatch(/^ll_aid=/);
@@ -51,13 +51,13 @@ describe('anonymousId', () => {
     document.cookie = 'll_aid=existing-visitor;path=/';
     const { anonymousId } = await freshIdentity();
     const writes = vi.spyOn(document, 'cookie', 'set');
-    expect(anonymousId(365)).toBe('existing-visitor');
+    expect(anonymousId(31536000)).toBe('existing-visitor');
     expect(writes).not.toHaveBeenCalled();
   });
 
-  it('keeps the cookie for the given number of days', async () => {
+  it('keeps the cookie for the given number of seconds', async () => {
     const { anonymousId } = await freshIdentity();
-    anonymousId(2);
+    anonymousId(2 * 86400);
     vi.setSystemTime(Date.now() + 47 * 60 * MINUTE);
     expect(cookie('ll_aid')).toMatch(UUID_V4);
     vi.setSystemTime(Date.now() + 2 * 60 * MINUTE);
@@ -66,9 +66,9 @@ describe('anonymousId', () => {
 
   it('starts a new id once the cookie is gone', async () => {
     const { anonymousId } = await freshIdentity();
-    const id = anonymousId(365);
+    const id = anonymousId(31536000);
     clearCookies();
-    const next = anonymousId(365);
+    const next = anonymousId(31536000);
     expect(next).toMatch(UUID_V4);
     expect(next).not.toBe(id);
   });
@@ -79,7 +79,7 @@ describe('sessionId', () => {
     const { anonymousId, sessionId } = await freshIdentity();
     const session = sessionId();
     expect(session).toMatch(UUID_V4);
-    expect(session).not.toBe(anonymousId(365));
+    expect(session).not.toBe(anonymousId(31536000));
     expect(cookie('ll_sid')).toBe(`${session}.`);
   });
 
@@ -128,11 +128,11 @@ describe('sessionId', () => {
 
   it('does not change the anonymous id when the session changes', async () => {
     const { anonymousId, sessionId } = await freshIdentity();
-    const visitor = anonymousId(365);
+    const visitor = anonymousId(31536000);
     sessionId('abc');
     sessionId('def');
     vi.setSystemTime(Date.now() + 31 * MINUTE);
     sessionId();
-    expect(anonymousId(365)).toBe(visitor);
+    expect(anonymousId(31536000)).toBe(visitor);
   });
 });

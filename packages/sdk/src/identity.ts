@@ -5,11 +5,11 @@ import { uuid } from './uuid.ts';
  * The browser's anonymous id. Written only when missing: a first-party collector refreshes the
  * cookie with `Set-Cookie`, and rewriting it from script would bring back Safari's 7-day cap.
  */
-export function anonymousId(days: number): string {
+export function anonymousId(seconds: number): string {
   let id = read('ll_aid');
   if (!id) {
     id = uuid();
-    write('ll_aid', id, days);
+    write('ll_aid', id, seconds);
   }
   return id;
 }
@@ -21,6 +21,6 @@ export function anonymousId(days: number): string {
 export function sessionId(campaign = ''): string {
   const [id, current = ''] = (read('ll_sid') ?? '').split('.');
   const session = id && (!campaign || campaign === current) ? id : uuid();
-  write('ll_sid', `${session}.${campaign || current}`, 30 / 1440);
+  write('ll_sid', `${session}.${campaign || current}`, 1800);
   return session;
 }

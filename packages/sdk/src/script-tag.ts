@@ -1,7 +1,7 @@
 // Entry of the script-tag build: reads its own <script> tag, starts tracking, and replays calls
 // queued by the stub snippet (`leadloop('track', …)` before the script arrived).
 import { createClient } from './client.ts';
-import type { Api } from './options.ts';
+import type { Api, Options } from './options.ts';
 import { safe } from './safe.ts';
 
 type Stub = ((...args: unknown[]) => void) & { q?: unknown[][]; live?: true };
@@ -15,10 +15,10 @@ safe(() => {
   const client = createClient({
     writeKey: data.key,
     // The script's own folder: `https://c.example.com`, or `https://example.com/ll` in first-party mode.
-    apiHost: data.api || new URL('.', script!.src).href.slice(0, -1),
+    apiHost: data.api || new URL('.', script!.src).href,
     cookieDomain: data.cookieDomain,
     cookieless: 'cookieless' in data,
-    consent: data.consent === 'required' ? 'required' : undefined,
+    consent: data.consent as Options['consent'], // only 'required' means anything
     hashRouting: 'hashRouting' in data,
   });
   const queued = w.leadloop?.q ?? [];

@@ -30,7 +30,7 @@ describe('before persist()', () => {
   it('keeps everything in memory: no cookie, no localStorage', async () => {
     const { read, write } = await freshStorage();
     const writes = spyCookieWrites();
-    write('ll_aid', 'visitor', 365);
+    write('ll_aid', 'visitor', 31536000);
     write('ll_ft', { landingPage: 'https://www.example.com/' });
     expect(read('ll_aid')).toBe('visitor');
     expect(read('ll_ft')).toEqual({ landingPage: 'https://www.example.com/' });
@@ -51,7 +51,7 @@ describe('before persist()', () => {
   it('erase() clears the memory without touching the browser', async () => {
     const { erase, read, write } = await freshStorage();
     localStorage.setItem('ll_q', '[]');
-    write('ll_aid', 'visitor', 365);
+    write('ll_aid', 'visitor', 31536000);
     erase(['ll_aid']);
     expect(read('ll_aid')).toBe(undefined);
     expect(localStorage.getItem('ll_q')).toBe('[]');
@@ -63,8 +63,8 @@ describe('after persist()', () => {
     const { persist, read, write } = await freshStorage();
     persist('example.com');
     const writes = spyCookieWrites();
-    write('ll_aid', 'visitor', 365);
-    write('ll_sid', 'session.abc', 30 / 1440);
+    write('ll_aid', 'visitor', 31536000);
+    write('ll_sid', 'session.abc', 1800);
     expect(read('ll_aid')).toBe('visitor');
     expect(read('ll_sid')).toBe('session.abc');
     expect(document.cookie).toBe('ll_aid=visitor; ll_sid=session.abc');
@@ -81,7 +81,7 @@ describe('after persist()', () => {
     const { persist, write } = await freshStorage();
     persist(undefined);
     const writes = spyCookieWrites();
-    write('ll_aid', 'visitor', 365);
+    write('ll_aid', 'visitor', 31536000);
     expect(writes.mock.calls[0]![0]).not.toMatch(/domain=|secure/i);
     expect(document.cookie).toBe('ll_aid=visitor');
   });
@@ -115,7 +115,7 @@ describe('after persist()', () => {
 
   it('drops what was in memory before persisting', async () => {
     const { persist, read, write } = await freshStorage();
-    write('ll_aid', 'in-memory', 365);
+    write('ll_aid', 'in-memory', 31536000);
     persist('example.com');
     expect(read('ll_aid')).toBe(undefined);
   });
@@ -132,8 +132,8 @@ describe('after persist()', () => {
   it("erase() removes the SDK's cookies and localStorage entries, and nothing else", async () => {
     const { erase, persist, read, write } = await freshStorage();
     persist('example.com');
-    write('ll_aid', 'visitor', 365);
-    write('ll_sid', 'session.', 30 / 1440);
+    write('ll_aid', 'visitor', 31536000);
+    write('ll_sid', 'session.', 1800);
     write('ll_ft', { source: 'a' });
     write('ll_lt', { source: 'b' });
     write('ll_q', [{ id: '1' }]);

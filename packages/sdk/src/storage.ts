@@ -3,9 +3,9 @@ import { getCookie, setCookie } from './cookies.ts';
 // Where the SDK keeps its state: `ll_aid` / `ll_sid` in first-party cookies, touches and the retry
 // queue in localStorage — or everything in memory until `persist()` (cookieless mode, or consent
 // not given). Module state: one SDK per page.
-let memory: Map<string, unknown> | undefined = new Map();
+let memory: Record<string, unknown> | undefined = {};
 let domain: string | undefined;
-const isCookie = (key: string) => key === 'll_aid' || key === 'll_sid';
+const isCookie = (key: string) => /^ll_[as]id$/.test(key);
 
 /** From now on, keep state in cookies on `domain` and in localStorage. */
 export function persist(cookieDomain: string | undefined): void {
@@ -14,7 +14,7 @@ export function persist(cookieDomain: string | undefined): void {
 }
 
 export function read<T = string>(key: string): T | undefined {
-  if (memory) return memory.get(key) as T;
+  if (memory) return memory[key] as T;
   // Only ids are cookies: each document.cookie read is a round trip to the browser process.
   if (isCookie(key)) return getCookie(key) as T;
   try {
@@ -24,29 +24,23 @@ export function read<T = string>(key: string): T | undefined {
   }
 }
 
-/** Cookies take `days` (negative removes); other keys go to localStorage. */
-export function write(key: string, value: unknown, days?: number): void {
-  if (memory) memory.set(key, value);
-  else if (isCookie(key)) {
-    setCookie(key, value as string, { domain, days, secure: location.protocol === 'https:' });
-  } else
+/**
+ * Keeps `value` under `key` (cookies for `seconds`); `undefined` erases it. localStorage may be
+ * full or disabled: the value then still lives for this page.
+ */
+export function write(key: string, value?: unknown, seconds = -1): void {
+  if (memory) memory[key] = value;
+  else if (isCookie(key)) setCookie(key, value as string, value ? seconds : -1, domain);
+  else
     try {
-      localStorage.setItem(key, JSON.stringify(value));
-    } catch {
-      // storage full or disabled: the value still lives for this page
-    }
+      if (value === undefined) localStorage.removeItem(key);
+      else localStorage.setItem(key, JSON.stringify(value));
+    } catch {}
 }
 
 /** Erases these keys, wherever they are kept. */
 export function erase(keys: string[]): void {
-  for (const key of keys) {
-    if (memory) memory.delete(key);
-    else if (isCookie(key)) write(key, '', -1);
-    else
-      try {
-        localStorage.removeItem(key);
-      } catch {}
-  }
+  for (const key of keys) write(key);
 }
 
 /**
@@ -59,9 +53,9 @@ export function registrableDomain(host: string): string | undefined {
   const labels = host.split('.');
   for (let index = labels.length - 1; index--; ) {
     const domain = labels.slice(index).join('.');
-    setCookie('ll_probe', '1', { domain });
+    setCookie('ll_probe', '1', 9, domain);
     if (getCookie('ll_probe')) {
-      setCookie('ll_probe', '', { domain, days: -1 });
+      setCookie('ll_probe', '', -1, domain);
       return domain;
     }
   }

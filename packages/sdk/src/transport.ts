@@ -38,23 +38,19 @@ export function flush(unloading?: boolean): void {
   timer = undefined;
   let batch = queued().slice(0, 50);
   // Keepalive requests and beacons carry at most 64 KB (bytes, hence the Blob).
-  while (batch.length > 1 && new Blob([body(batch)]).size > 6e4)
-    batch = batch.slice(0, batch.length >> 1);
-  if (!batch.length) return;
-  if (unloading) {
-    if (navigator.sendBeacon?.(endpoint, body(batch))) return;
-  } else if (busy) return; // the answer in flight schedules what comes next
+  while (batch[1] && new Blob([body(batch)]).size > 6e4) batch = batch.slice(0, batch.length >> 1);
+  // A beacon that the browser took is gone; an answer in flight schedules what comes next.
+  if (!batch[0] || (unloading ? navigator.sendBeacon?.(endpoint, body(batch)) : busy)) return;
   busy = true;
   fetch(endpoint, { method: 'POST', body: body(batch), keepalive: true })
-    .then((response) => {
-      if (response.status > 499 || response.status === 429) throw 0;
+    .then(({ status }) => {
+      if (status > 499 || status === 429) throw 0;
       failures = 0;
-      const sent = new Set(batch.map((event) => event.id));
-      const rest = read<Event[]>('ll_q');
+      const rest = read<Event[]>('ll_q'); // none after a refusal erased the queue
       if (rest)
         write(
           'll_q',
-          rest.filter((event) => !sent.has(event.id)),
+          rest.filter((event) => !batch.some((sent) => sent.id === event.id)),
         );
       schedule(0);
     })
@@ -72,6 +68,6 @@ export function flush(unloading?: boolean): void {
 export function send(event: Event, now?: boolean): void {
   const queue = [...queued(), event].slice(-200);
   write('ll_q', queue);
-  if ((now || queue.length > 9) && !failures) flush();
+  if ((now || queue[9]) && !failures) flush();
   else timer ??= setTimeout(flush, 1e3);
 }

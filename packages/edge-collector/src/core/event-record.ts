@@ -6,6 +6,7 @@ import type {
   Touch,
 } from '@leadloop/schema';
 import { scrubUrl } from './scrub-url.ts';
+import { withCampaignFields, withFacebookClickId } from './touch-params.ts';
 
 /** An accepted event as it travels through the queue and lands in the store. */
 export type EventRecord = {
@@ -24,18 +25,21 @@ export type EventRecord = {
   payload: JsonObject;
 };
 
-function scrubTouch(touch: Touch | undefined): Touch | undefined {
-  return (
-    touch && {
-      ...touch,
-      landingPage: scrubUrl(touch.landingPage),
-      referrer: scrubUrl(touch.referrer),
-    }
-  );
+/** The touch's campaign read from its landing page, before credentials leave the URLs. */
+function storedTouch(touch: Touch | undefined): Touch | undefined {
+  if (!touch) return touch;
+  const filled = withCampaignFields(touch);
+  return {
+    ...filled,
+    landingPage: scrubUrl(filled.landingPage),
+    referrer: scrubUrl(filled.referrer),
+  };
 }
 
-function scrubAttribution({ first, last, adIds }: Attribution): Attribution {
-  return { first: scrubTouch(first), last: scrubTouch(last), adIds };
+function storedAttribution(attribution: Attribution): Attribution {
+  const first = storedTouch(attribution.first);
+  const last = storedTouch(attribution.last);
+  return { first, last, adIds: withFacebookClickId({ ...attribution, last }) };
 }
 
 // An event may wait in the SDK's retry queue until the next visit, but not past the 90-day
@@ -60,7 +64,7 @@ export function toEventRecord(
 ): EventRecord {
   const { id, type, anonymousId, sessionId, page, timestamp, attribution, ...rest } = event;
   const payload: JsonObject = { ...(rest as JsonObject), clientTimestamp: timestamp };
-  if (attribution) payload.attribution = scrubAttribution(attribution) as JsonObject;
+  if (attribution) payload.attribution = storedAttribution(attribution) as JsonObject;
   if (batch.context) payload.context = batch.context as JsonObject;
   return {
     siteId,
