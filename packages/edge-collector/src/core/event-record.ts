@@ -5,11 +5,19 @@ import type {
   LeadloopEvent,
   Touch,
 } from '@leadloop/schema';
+import { z } from 'zod';
+import type { RequestGeo } from './enrichment.ts';
 import { scrubUrl } from './scrub-url.ts';
 import { withCampaignFields, withFacebookClickId } from './touch-params.ts';
 
+/**
+ * What the request said about its sender, kept for the consumer to enrich off the request path:
+ * the user agent (parsed, then dropped) and Cloudflare's geolocation. Never the IP address.
+ */
+export type RequestContext = { userAgent?: string; geo?: RequestGeo };
+
 /** An accepted event as it travels through the queue and lands in the store. */
-export type EventRecord = {
+export type EventRecord = RequestContext & {
   siteId: string;
   id: string;
   type: LeadloopEvent['type'];
@@ -61,6 +69,7 @@ export function toEventRecord(
   event: LeadloopEvent,
   batch: { sentAt: string; context?: CollectContext | undefined },
   receivedAt: number,
+  request: RequestContext = {},
 ): EventRecord {
   const { id, type, anonymousId, sessionId, page, timestamp, attribution, ...rest } = event;
   const payload: JsonObject = { ...(rest as JsonObject), clientTimestamp: timestamp };
@@ -80,5 +89,42 @@ export function toEventRecord(
     referrer: scrubUrl(page.referrer) ?? null,
     name: event.type === 'track' ? event.name : null,
     payload,
+    ...request,
   };
 }
+
+const nullableText = z.string().nullable();
+
+/**
+ * The shape a queue message must have to be stored. Messages come from this collector, but a
+ * deploy that changes the shape, or a hand-replayed dead letter, must end in quarantine with its
+ * reason rather than fail the whole batch forever.
+ */
+export const eventRecordSchema = z.object({
+  siteId: z.string().min(1),
+  id: z.string().min(1),
+  type: z.enum(['pageview', 'form_submit', 'call_click', 'identify', 'track']),
+  anonymousId: z.string().min(1),
+  sessionId: z.string().min(1),
+  occurredAt: z.number().int().nonnegative(),
+  receivedAt: z.number().int().nonnegative(),
+  pageUrl: z.string(),
+  pagePath: z.string(),
+  pageTitle: nullableText,
+  referrer: nullableText,
+  name: nullableText,
+  // Validated as JSON when it was collected; here it only has to be an object.
+  payload: z.custom<JsonObject>(
+    (value) => typeof value === 'object' && value !== null && !Array.isArray(value),
+  ),
+  userAgent: z.string().optional(),
+  geo: z
+    .object({
+      country: z.string().optional(),
+      region: z.string().optional(),
+      regionCode: z.string().optional(),
+      city: z.string().optional(),
+      timezone: z.string().optional(),
+    })
+    .optional(),
+}) satisfies z.ZodType<EventRecord, unknown>;

@@ -4,4 +4,6 @@ interface Env {
   LEADLOOP_ADMIN_TOKEN?: string;
   /** Prefix every route is also served under (`/ll`) when running on a route of the site's domain. */
   LEADLOOP_BASE_PATH?: string;
+  /** Postgres through Hyperdrive (wrangler.postgres.toml): when bound, it replaces D1. */
+  HYPERDRIVE?: Hyperdrive;
 }

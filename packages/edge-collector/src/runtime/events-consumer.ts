@@ -1,16 +1,147 @@
-import type { EventRecord } from '../core/event-record.ts';
-import type { Store } from '../store/types.ts';
+import { type EventRecord, eventRecordSchema } from '../core/event-record.ts';
+import { planIngest } from '../core/ingest-plan.ts';
+import type { SiteHosts } from '../core/session-touch.ts';
+import type { QuarantineEntry, Store } from '../store/types.ts';
 
-/**
- * Stores a queue batch in one transaction. Inserts are idempotent, so a batch retried after a
- * failure (or redelivered by the queue) leaves exactly one copy of each event.
- */
-export async function consumeEvents(batch: MessageBatch<EventRecord>, store: Store): Promise<void> {
+// The `events` queue consumer. What it acknowledges is committed; what failed is retried with
+// backoff, message by message, so one poison message never holds its batch back; a malformed
+// message or one for a site that no longer exists goes to quarantine at once, with its reason.
+// Messages that keep failing reach the dead-letter queue, whose consumer quarantines them too:
+// every accepted event ends up stored or quarantined.
+
+const MAX_BODY_CHARS = 64 * 1024;
+
+type Valid = { message: Message<unknown>; record: EventRecord };
+
+/** Exponential backoff from the message's attempts: 5 s, 10 s, 20 s … at most 5 minutes. */
+export const retryDelaySeconds = (attempts: number) =>
+  Math.min(300, 5 * 2 ** Math.max(0, attempts - 1));
+
+function bodyText(body: unknown): string {
+  let text: string;
   try {
-    await store.insertEvents(batch.messages.map((message) => message.body));
+    text = JSON.stringify(body) ?? String(body);
+  } catch {
+    text = String(body);
+  }
+  return text.slice(0, MAX_BODY_CHARS);
+}
+
+/** A quarantine entry for a message, idempotent per message id (a redelivery writes no copy). */
+export function quarantineEntry(
+  id: string,
+  body: unknown,
+  reason: string,
+  now: number,
+): QuarantineEntry {
+  const fields = (typeof body === 'object' && body !== null ? body : {}) as Record<string, unknown>;
+  const text = (value: unknown) => (typeof value === 'string' ? value.slice(0, 200) : null);
+  return {
+    id,
+    siteId: text(fields.siteId),
+    eventId: text(fields.id),
+    reason: reason.slice(0, 1000),
+    body: bodyText(body),
+    quarantinedAt: now,
+  };
+}
+
+const errorText = (error: unknown) => (error instanceof Error ? error.message : String(error));
+
+export async function consumeEvents(
+  batch: MessageBatch<unknown>,
+  store: Store,
+  now: () => number = Date.now,
+): Promise<void> {
+  const valid: Valid[] = [];
+  const rejected: { message: Message<unknown>; reason: string }[] = [];
+  for (const message of batch.messages) {
+    const parsed = eventRecordSchema.safeParse(message.body);
+    if (parsed.success) valid.push({ message, record: parsed.data });
+    else {
+      const issue = parsed.error.issues[0];
+      rejected.push({
+        message,
+        reason: `malformed message: ${issue?.path.join('.') || '(body)'}: ${issue?.message}`,
+      });
+    }
+  }
+
+  let sites: Map<string, SiteHosts>;
+  try {
+    const ids = [...new Set(valid.map(({ record }) => record.siteId))];
+    sites = new Map((await store.findSites(ids)).map((site) => [site.id, site]));
+  } catch (error) {
+    console.error('events batch: site lookup failed; retrying', errorText(error));
+    for (const message of batch.messages)
+      message.retry({ delaySeconds: retryDelaySeconds(message.attempts) });
+    return;
+  }
+  const known = valid.filter(({ message, record }) => {
+    if (sites.has(record.siteId)) return true;
+    rejected.push({ message, reason: `unknown site ${record.siteId}` });
+    return false;
+  });
+
+  if (rejected.length > 0) {
+    try {
+      await store.quarantine(
+        rejected.map(({ message, reason }) =>
+          quarantineEntry(message.id, message.body, reason, now()),
+        ),
+      );
+      for (const { message } of rejected) message.ack();
+    } catch (error) {
+      console.error('events batch: quarantine failed; retrying', errorText(error));
+      for (const { message } of rejected)
+        message.retry({ delaySeconds: retryDelaySeconds(message.attempts) });
+    }
+  }
+
+  const hostsOf = (siteId: string) => sites.get(siteId)!;
+  const ingest = (items: Valid[]) =>
+    store.ingest(
+      planIngest(
+        items.map(({ record }) => record),
+        hostsOf,
+      ),
+    );
+  try {
+    if (known.length > 0) await ingest(known);
+    for (const { message } of known) message.ack();
+  } catch (error) {
+    console.error('events batch failed; storing message by message', errorText(error));
+    // One transaction per message: what can be stored is, and only the failures come back.
+    for (const item of known) {
+      try {
+        await ingest([item]);
+        item.message.ack();
+      } catch {
+        item.message.retry({ delaySeconds: retryDelaySeconds(item.message.attempts) });
+      }
+    }
+  }
+}
+
+/** The dead-letter queue's consumer: what kept failing is kept in quarantine with its history. */
+export async function quarantineDeadLetters(
+  batch: MessageBatch<unknown>,
+  store: Store,
+  now: () => number = Date.now,
+): Promise<void> {
+  const entries = batch.messages.map((message) =>
+    quarantineEntry(
+      `dead-letter:${message.id}`,
+      message.body,
+      'dead-lettered: the events queue gave up retrying it (see max_retries in wrangler.toml)',
+      now(),
+    ),
+  );
+  try {
+    await store.quarantine(entries);
     batch.ackAll();
   } catch (error) {
-    console.error('events batch failed; retrying', error instanceof Error ? error.message : error);
-    batch.retryAll({ delaySeconds: 5 });
+    console.error('dead letters: quarantine failed; retrying', errorText(error));
+    batch.retryAll({ delaySeconds: 30 });
   }
 }

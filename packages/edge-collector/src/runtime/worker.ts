@@ -3,14 +3,23 @@ import type { Hono } from 'hono';
 import { createApp, type Environment } from '../app.ts';
 import type { EventRecord } from '../core/event-record.ts';
 import { D1Store } from '../store/d1.ts';
-import { consumeEvents } from './events-consumer.ts';
+import { connectPerOperation, PostgresStore } from '../store/postgres.ts';
+import type { Store } from '../store/types.ts';
+import { consumeEvents, quarantineDeadLetters } from './events-consumer.ts';
 import { queueSink } from './queue-sink.ts';
+
+/** Postgres when a Hyperdrive binding is configured (wrangler.postgres.toml), D1 otherwise. */
+function storeFor(env: Env): Store {
+  return env.HYPERDRIVE
+    ? new PostgresStore(connectPerOperation(env.HYPERDRIVE.connectionString))
+    : new D1Store(env.DB);
+}
 
 let app: Hono | undefined;
 
 function appFor(env: Env): Hono {
   app ??= createApp({
-    store: new D1Store(env.DB),
+    store: storeFor(env),
     events: queueSink(env.EVENTS as Queue<EventRecord>),
     config: {
       environment:
@@ -28,7 +37,11 @@ export default {
     return appFor(env).fetch(request, env, ctx);
   },
   async queue(batch, env, _ctx) {
-    // One consumer: the events queue (its dead letters stay in leadloop-events-dlq for now).
-    await consumeEvents(batch as MessageBatch<EventRecord>, new D1Store(env.DB));
+    // Dead-letter queues are named `<queue>-dlq` (wrangler.toml).
+    if (batch.queue.endsWith('-dlq')) {
+      await quarantineDeadLetters(batch, storeFor(env));
+    } else {
+      await consumeEvents(batch, storeFor(env));
+    }
   },
 } satisfies ExportedHandler<Env>;

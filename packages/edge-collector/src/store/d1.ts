@@ -1,42 +1,70 @@
-import type { Site } from '@leadloop/schema';
-import { apiKeys, events, siteOrigins, sites } from '@leadloop/schema/db/sqlite';
-import { and, eq, inArray, isNull } from 'drizzle-orm';
+import type { JsonObject, Site } from '@leadloop/schema';
+import {
+  apiKeys,
+  events,
+  quarantine,
+  sessions,
+  siteOrigins,
+  sites,
+  visitors,
+} from '@leadloop/schema/db/sqlite';
+import { and, asc, eq, inArray, isNull, type SQL, sql } from 'drizzle-orm';
 import { type DrizzleD1Database, drizzle } from 'drizzle-orm/d1';
-import type { EventRecord } from '../core/event-record.ts';
+import { SQLiteSyncDialect } from 'drizzle-orm/sqlite-core';
+import type { IngestPlan, StoredEvent, VisitorTouch } from '../core/ingest-plan.ts';
 import type { KeyKind } from '../core/keys.ts';
 import { normaliseOrigin } from '../core/origins.ts';
-import type { NewApiKey, NewSite, Store } from './types.ts';
+import {
+  EVENT_COLUMNS,
+  eventRow,
+  insertRows,
+  mergeSessionSql,
+  mergeVisitorSql,
+  SESSION_COLUMNS,
+  sessionRow,
+  VISITOR_COLUMNS,
+  visitorRow,
+} from './merge-sql.ts';
+import { toSite, touchFromColumns } from './rows.ts';
+import type {
+  NewApiKey,
+  NewSite,
+  QuarantineEntry,
+  Store,
+  StoredSession,
+  StoredVisitor,
+} from './types.ts';
 
-// D1 binds at most 100 parameters per statement.
-const D1_MAX_PARAMETERS = 100;
-const EVENT_COLUMNS = 13;
-const EVENTS_PER_STATEMENT = Math.floor(D1_MAX_PARAMETERS / EVENT_COLUMNS);
+// D1 binds at most 100 parameters per statement and has no BEGIN. Each kind of row therefore
+// travels as one JSON parameter that SQLite's json_each expands, and one db.batch() makes the
+// statements a single transaction. D1 caps a bound string at 2 MB: rows go in chunks of ~1 MB.
+const MAX_JSON_CHARS = 1_000_000;
 
-type SiteRow = typeof sites.$inferSelect;
-
-function toSite(row: SiteRow): Site {
-  return {
-    id: row.id,
-    name: row.name,
-    allowedOrigins: row.allowedOrigins,
-    timezone: row.timezone,
-    defaultCountry: row.defaultCountry,
-    createdAt: row.createdAt.toISOString(),
-  };
-}
-
-function chunk<T>(items: T[], size: number): T[][] {
-  const chunks: T[][] = [];
-  for (let start = 0; start < items.length; start += size) {
-    chunks.push(items.slice(start, start + size));
+/** Rows as JSON arrays, in chunks that stay under D1's bound-string limit. */
+function jsonChunks(rows: unknown[][]): string[] {
+  const chunks: string[] = [];
+  let current: string[] = [];
+  let length = 0;
+  for (const row of rows) {
+    const json = JSON.stringify(row);
+    if (current.length > 0 && length + json.length > MAX_JSON_CHARS) {
+      chunks.push(`[${current.join(',')}]`);
+      current = [];
+      length = 0;
+    }
+    current.push(json);
+    length += json.length + 1;
   }
+  if (current.length > 0) chunks.push(`[${current.join(',')}]`);
   return chunks;
 }
 
 export class D1Store implements Store {
   private readonly db: DrizzleD1Database;
+  // The ingest statements are drizzle SQL run on D1 directly: drizzle's batch takes query builders.
+  private readonly dialect = new SQLiteSyncDialect();
 
-  constructor(database: D1Database) {
+  constructor(private readonly database: D1Database) {
     this.db = drizzle(database);
   }
 
@@ -62,6 +90,12 @@ export class D1Store implements Store {
     return row ? toSite(row.site) : null;
   }
 
+  async findSites(ids: string[]): Promise<Site[]> {
+    if (ids.length === 0) return [];
+    const rows = await this.db.select().from(sites).where(inArray(sites.id, ids));
+    return rows.map(toSite);
+  }
+
   async anySiteAllowsOrigin(patterns: string[]): Promise<boolean> {
     const [row] = await this.db
       .select({ siteId: siteOrigins.siteId })
@@ -71,23 +105,112 @@ export class D1Store implements Store {
     return row !== undefined;
   }
 
-  async insertEvents(records: EventRecord[]): Promise<number> {
-    const statements = chunk(records, EVENTS_PER_STATEMENT).map((rows) =>
-      this.db
-        .insert(events)
-        .values(
-          rows.map((row) => ({
-            ...row,
-            occurredAt: new Date(row.occurredAt),
-            receivedAt: new Date(row.receivedAt),
-          })),
-        )
-        .onConflictDoNothing()
-        .returning({ id: events.id }),
+  async ingest(plan: IngestPlan): Promise<number> {
+    const statement = (query: SQL) => {
+      const { sql: text, params } = this.dialect.sqlToQuery(query);
+      return this.database.prepare(text).bind(...params);
+    };
+    const eventInserts = jsonChunks(plan.events.map(eventRow)).map((json) =>
+      statement(
+        insertRows(
+          'sqlite',
+          'events',
+          EVENT_COLUMNS,
+          json,
+          sql`ON CONFLICT DO NOTHING RETURNING id`,
+        ),
+      ),
     );
-    const [first, ...rest] = statements;
-    if (!first) return 0;
-    const results = await this.db.batch([first, ...rest]);
-    return results.reduce((total, inserted) => total + inserted.length, 0);
+    const merges = [
+      ...jsonChunks(plan.sessions.map(sessionRow)).map((json) =>
+        statement(
+          insertRows('sqlite', 'sessions', SESSION_COLUMNS, json, mergeSessionSql('sqlite')),
+        ),
+      ),
+      ...jsonChunks(plan.visitors.map(visitorRow)).map((json) =>
+        statement(
+          insertRows('sqlite', 'visitors', VISITOR_COLUMNS, json, mergeVisitorSql('sqlite')),
+        ),
+      ),
+    ];
+    if (eventInserts.length === 0) return 0;
+    // One batch: one transaction.
+    const results = await this.database.batch([...eventInserts, ...merges]);
+    return results
+      .slice(0, eventInserts.length)
+      .reduce((total, result) => total + result.results.length, 0);
+  }
+
+  async quarantine(entries: QuarantineEntry[]): Promise<void> {
+    if (entries.length === 0) return;
+    const [first, ...rest] = entries.map((entry) =>
+      this.db
+        .insert(quarantine)
+        .values({ ...entry, quarantinedAt: new Date(entry.quarantinedAt) })
+        .onConflictDoNothing(),
+    );
+    await this.db.batch([first!, ...rest]);
+  }
+
+  async listEvents(siteId: string, anonymousId?: string): Promise<StoredEvent[]> {
+    const rows = await this.db
+      .select()
+      .from(events)
+      .where(
+        and(
+          eq(events.siteId, siteId),
+          anonymousId === undefined ? undefined : eq(events.anonymousId, anonymousId),
+        ),
+      )
+      .orderBy(asc(events.occurredAt), asc(events.id));
+    return rows.map((row) => ({
+      ...row,
+      occurredAt: row.occurredAt.getTime(),
+      receivedAt: row.receivedAt.getTime(),
+      type: row.type as StoredEvent['type'],
+      payload: row.payload as JsonObject,
+    }));
+  }
+
+  async listSessions(siteId: string, anonymousId: string): Promise<StoredSession[]> {
+    const rows = await this.db
+      .select()
+      .from(sessions)
+      .where(and(eq(sessions.siteId, siteId), eq(sessions.anonymousId, anonymousId)))
+      .orderBy(asc(sessions.startedAt));
+    return rows.map((row) => ({
+      siteId: row.siteId,
+      id: row.id,
+      anonymousId: row.anonymousId,
+      startedAt: row.startedAt.getTime(),
+      lastEventAt: row.lastEventAt.getTime(),
+      touchAt: row.touchAt?.getTime() ?? null,
+      touch: touchFromColumns(row),
+    }));
+  }
+
+  async findVisitor(siteId: string, anonymousId: string): Promise<StoredVisitor | null> {
+    const [row] = await this.db
+      .select()
+      .from(visitors)
+      .where(and(eq(visitors.siteId, siteId), eq(visitors.anonymousId, anonymousId)));
+    if (!row) return null;
+    return {
+      siteId: row.siteId,
+      anonymousId: row.anonymousId,
+      firstSeenAt: row.firstSeenAt.getTime(),
+      lastSeenAt: row.lastSeenAt.getTime(),
+      firstTouch: (row.firstTouch as VisitorTouch | null) ?? null,
+      lastTouch: (row.lastTouch as VisitorTouch | null) ?? null,
+    };
+  }
+
+  async listQuarantine(siteId: string | null): Promise<QuarantineEntry[]> {
+    const rows = await this.db
+      .select()
+      .from(quarantine)
+      .where(siteId === null ? isNull(quarantine.siteId) : eq(quarantine.siteId, siteId))
+      .orderBy(asc(quarantine.quarantinedAt), asc(quarantine.id));
+    return rows.map((row) => ({ ...row, quarantinedAt: row.quarantinedAt.getTime() }));
   }
 }

@@ -1,5 +1,5 @@
 // Tables for Postgres: the same model as sqlite.ts, with timestamptz and jsonb.
-import { index, jsonb, pgTable, primaryKey, text, timestamp } from 'drizzle-orm/pg-core';
+import { boolean, index, jsonb, pgTable, primaryKey, text, timestamp } from 'drizzle-orm/pg-core';
 import type { JsonObject } from '../json-value.ts';
 
 const time = (name: string) => timestamp(name, { withTimezone: true, mode: 'date', precision: 3 });
@@ -44,6 +44,27 @@ export const apiKeys = pgTable(
   (table) => [index('api_keys_site_idx').on(table.siteId)],
 );
 
+/** A session's source, as the collector derives it from the session's first pageview. */
+const touchColumns = () => ({
+  /** When the pageview that gave this touch happened: the earliest one wins. */
+  touchAt: time('touch_at'),
+  channel: text('channel'),
+  source: text('source'),
+  medium: text('medium'),
+  campaign: text('campaign'),
+  term: text('term'),
+  content: text('content'),
+  clickIdType: text('click_id_type'),
+  clickId: text('click_id'),
+  referrerDomain: text('referrer_domain'),
+  landingPage: text('landing_page'),
+  country: text('country'),
+  region: text('region'),
+  city: text('city'),
+  deviceType: text('device_type'),
+});
+
+/** One row per browser (anonymous id), with its first touch and its last non-direct one. */
 export const visitors = pgTable(
   'visitors',
   {
@@ -53,12 +74,15 @@ export const visitors = pgTable(
     anonymousId: text('anonymous_id').notNull(),
     firstSeenAt: time('first_seen_at').notNull(),
     lastSeenAt: time('last_seen_at').notNull(),
+    firstTouchAt: time('first_touch_at'),
     firstTouch: jsonb('first_touch').$type<JsonObject>(),
+    lastTouchAt: time('last_touch_at'),
     lastTouch: jsonb('last_touch').$type<JsonObject>(),
   },
   (table) => [primaryKey({ columns: [table.siteId, table.anonymousId] })],
 );
 
+/** Sessions as the SDK numbers them (30 minutes idle, new campaign), with their touch. */
 export const sessions = pgTable(
   'sessions',
   {
@@ -69,12 +93,31 @@ export const sessions = pgTable(
     anonymousId: text('anonymous_id').notNull(),
     startedAt: time('started_at').notNull(),
     lastEventAt: time('last_event_at').notNull(),
-    touch: jsonb('touch').$type<JsonObject>(),
+    ...touchColumns(),
   },
   (table) => [
     primaryKey({ columns: [table.siteId, table.id] }),
     index('sessions_visitor_idx').on(table.siteId, table.anonymousId, table.startedAt),
+    index('sessions_time_idx').on(table.siteId, table.startedAt),
   ],
+);
+
+/**
+ * Queue messages the collector could not store: malformed ones at once, and the dead letters of
+ * messages that kept failing. `accepted = stored + quarantined` holds across both.
+ */
+export const quarantine = pgTable(
+  'quarantine',
+  {
+    id: text('id').primaryKey(),
+    siteId: text('site_id'),
+    eventId: text('event_id'),
+    reason: text('reason').notNull(),
+    /** The message body, cut to 64 KB. */
+    body: text('body').notNull(),
+    quarantinedAt: time('quarantined_at').notNull(),
+  },
+  (table) => [index('quarantine_site_idx').on(table.siteId, table.quarantinedAt)],
 );
 
 export const events = pgTable(
@@ -94,6 +137,14 @@ export const events = pgTable(
     pageTitle: text('page_title'),
     referrer: text('referrer'),
     name: text('name'),
+    /** Flagged bots are stored for the record but never make sessions, touches or leads. */
+    bot: boolean('bot').notNull().default(false),
+    browser: text('browser'),
+    os: text('os'),
+    deviceType: text('device_type'),
+    country: text('country'),
+    region: text('region'),
+    city: text('city'),
     payload: jsonb('payload').$type<JsonObject>().notNull(),
   },
   (table) => [

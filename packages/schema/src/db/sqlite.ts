@@ -44,6 +44,27 @@ export const apiKeys = sqliteTable(
   (table) => [index('api_keys_site_idx').on(table.siteId)],
 );
 
+/** A session's source, as the collector derives it from the session's first pageview. */
+const touchColumns = () => ({
+  /** When the pageview that gave this touch happened: the earliest one wins. */
+  touchAt: integer('touch_at', { mode: 'timestamp_ms' }),
+  channel: text('channel'),
+  source: text('source'),
+  medium: text('medium'),
+  campaign: text('campaign'),
+  term: text('term'),
+  content: text('content'),
+  clickIdType: text('click_id_type'),
+  clickId: text('click_id'),
+  referrerDomain: text('referrer_domain'),
+  landingPage: text('landing_page'),
+  country: text('country'),
+  region: text('region'),
+  city: text('city'),
+  deviceType: text('device_type'),
+});
+
+/** One row per browser (anonymous id), with its first touch and its last non-direct one. */
 export const visitors = sqliteTable(
   'visitors',
   {
@@ -53,12 +74,15 @@ export const visitors = sqliteTable(
     anonymousId: text('anonymous_id').notNull(),
     firstSeenAt: integer('first_seen_at', { mode: 'timestamp_ms' }).notNull(),
     lastSeenAt: integer('last_seen_at', { mode: 'timestamp_ms' }).notNull(),
+    firstTouchAt: integer('first_touch_at', { mode: 'timestamp_ms' }),
     firstTouch: text('first_touch', { mode: 'json' }).$type<JsonObject>(),
+    lastTouchAt: integer('last_touch_at', { mode: 'timestamp_ms' }),
     lastTouch: text('last_touch', { mode: 'json' }).$type<JsonObject>(),
   },
   (table) => [primaryKey({ columns: [table.siteId, table.anonymousId] })],
 );
 
+/** Sessions as the SDK numbers them (30 minutes idle, new campaign), with their touch. */
 export const sessions = sqliteTable(
   'sessions',
   {
@@ -69,12 +93,31 @@ export const sessions = sqliteTable(
     anonymousId: text('anonymous_id').notNull(),
     startedAt: integer('started_at', { mode: 'timestamp_ms' }).notNull(),
     lastEventAt: integer('last_event_at', { mode: 'timestamp_ms' }).notNull(),
-    touch: text('touch', { mode: 'json' }).$type<JsonObject>(),
+    ...touchColumns(),
   },
   (table) => [
     primaryKey({ columns: [table.siteId, table.id] }),
     index('sessions_visitor_idx').on(table.siteId, table.anonymousId, table.startedAt),
+    index('sessions_time_idx').on(table.siteId, table.startedAt),
   ],
+);
+
+/**
+ * Queue messages the collector could not store: malformed ones at once, and the dead letters of
+ * messages that kept failing. `accepted = stored + quarantined` holds across both.
+ */
+export const quarantine = sqliteTable(
+  'quarantine',
+  {
+    id: text('id').primaryKey(),
+    siteId: text('site_id'),
+    eventId: text('event_id'),
+    reason: text('reason').notNull(),
+    /** The message body, cut to 64 KB. */
+    body: text('body').notNull(),
+    quarantinedAt: integer('quarantined_at', { mode: 'timestamp_ms' }).notNull(),
+  },
+  (table) => [index('quarantine_site_idx').on(table.siteId, table.quarantinedAt)],
 );
 
 export const events = sqliteTable(
@@ -96,6 +139,14 @@ export const events = sqliteTable(
     pageTitle: text('page_title'),
     referrer: text('referrer'),
     name: text('name'),
+    /** Flagged bots are stored for the record but never make sessions, touches or leads. */
+    bot: integer('bot', { mode: 'boolean' }).notNull().default(false),
+    browser: text('browser'),
+    os: text('os'),
+    deviceType: text('device_type'),
+    country: text('country'),
+    region: text('region'),
+    city: text('city'),
     /** attribution, traits, properties, form, call and context, as sent (after validation). */
     payload: text('payload', { mode: 'json' }).$type<JsonObject>().notNull(),
   },

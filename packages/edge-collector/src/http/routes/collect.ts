@@ -4,6 +4,7 @@ import { bodyLimit } from 'hono/body-limit';
 import { getCookie, setCookie } from 'hono/cookie';
 import { cors } from 'hono/cors';
 import type { AppDeps } from '../../app.ts';
+import { requestGeo } from '../../core/enrichment.ts';
 import { toEventRecord } from '../../core/event-record.ts';
 import { firstPartyCookie } from '../../core/first-party-cookie.ts';
 import { sha256Hex } from '../../core/keys.ts';
@@ -76,7 +77,14 @@ export function collectRoutes({ store, events, now = Date.now }: AppDeps): Hono 
         c.header('vary', 'Origin');
       }
 
-      const records = batch.events.map((event) => toEventRecord(site.id, event, batch, receivedAt));
+      // Parsed by the consumer, off the request path; the IP address is never read.
+      const request = {
+        userAgent: c.req.header('user-agent'),
+        geo: requestGeo((c.req.raw as { cf?: IncomingRequestCfProperties }).cf),
+      };
+      const records = batch.events.map((event) =>
+        toEventRecord(site.id, event, batch, receivedAt, request),
+      );
       if (records.length > 0) {
         try {
           await events(records);

@@ -1,0 +1,153 @@
+import type { JsonObject } from '@leadloop/schema';
+import { type Enrichment, enrich } from './enrichment.ts';
+import type { EventRecord } from './event-record.ts';
+import { type SessionTouch, type SiteHosts, sessionTouch } from './session-touch.ts';
+
+// Turns a queue batch into the rows to write. Every write is an idempotent, order-independent
+// merge — events are inserted once per id; sessions keep the earliest start, the latest event and
+// the touch of their earliest pageview; visitors keep their earliest touch and their latest
+// non-direct one — so retries, redeliveries, late events and two consumers working at once all
+// end in the same state, on D1 and on Postgres, without reading first.
+
+/** An event as stored: its record without the request context, plus what that context said. */
+export type StoredEvent = Omit<EventRecord, 'userAgent' | 'geo'> & {
+  bot: boolean;
+  browser: string | null;
+  os: string | null;
+  deviceType: string | null;
+  country: string | null;
+  region: string | null;
+  city: string | null;
+};
+
+export type SessionUpsert = {
+  siteId: string;
+  id: string;
+  anonymousId: string;
+  startedAt: number;
+  lastEventAt: number;
+  /** Time of the pageview that gave the touch; null while the session has seen no pageview. */
+  touchAt: number | null;
+  touch: SessionTouch | null;
+};
+
+/** A touch as a visitor keeps it: the session's touch, which session, and when. */
+export type VisitorTouch = SessionTouch & { sessionId: string; at: number };
+
+export type VisitorUpsert = {
+  siteId: string;
+  anonymousId: string;
+  firstSeenAt: number;
+  lastSeenAt: number;
+  firstTouch: VisitorTouch | null;
+  /** The latest touch that came from somewhere: never `Direct`. */
+  lastTouch: VisitorTouch | null;
+};
+
+export type IngestPlan = {
+  events: StoredEvent[];
+  sessions: SessionUpsert[];
+  visitors: VisitorUpsert[];
+};
+
+function storedEvent(record: EventRecord, enrichment: Enrichment): StoredEvent {
+  const { userAgent: _userAgent, geo: _geo, ...event } = record;
+  return {
+    ...event,
+    bot: enrichment.bot,
+    browser: enrichment.browser ?? null,
+    os: enrichment.os ?? null,
+    deviceType: enrichment.deviceType,
+    country: enrichment.country ?? null,
+    region: enrichment.region ?? null,
+    city: enrichment.city ?? null,
+  };
+}
+
+const earlier = (a: VisitorTouch | null, b: VisitorTouch | null) =>
+  !a || (b && b.at < a.at) ? b : a;
+const later = (a: VisitorTouch | null, b: VisitorTouch | null) =>
+  !a || (b && b.at > a.at) ? b : a;
+
+/**
+ * The rows a batch of records becomes. `siteHosts` says what each site counts as itself (its
+ * allowed origins), so links between its own domains are no touches. Bots are stored flagged and
+ * make no sessions and no touches.
+ */
+export function planIngest(
+  records: EventRecord[],
+  siteHosts: (siteId: string) => SiteHosts,
+): IngestPlan {
+  const events: StoredEvent[] = [];
+  const sessions = new Map<string, SessionUpsert>();
+  // The earliest pageview of each session in this batch makes its touch.
+  const firstPageviews = new Map<string, { record: EventRecord; enrichment: Enrichment }>();
+
+  for (const record of records) {
+    const enrichment = enrich(record.userAgent, record.geo);
+    events.push(storedEvent(record, enrichment));
+    if (enrichment.bot) continue;
+    const key = `${record.siteId}\n${record.sessionId}`;
+    const session = sessions.get(key);
+    if (!session) {
+      sessions.set(key, {
+        siteId: record.siteId,
+        id: record.sessionId,
+        anonymousId: record.anonymousId,
+        startedAt: record.occurredAt,
+        lastEventAt: record.occurredAt,
+        touchAt: null,
+        touch: null,
+      });
+    } else {
+      session.startedAt = Math.min(session.startedAt, record.occurredAt);
+      session.lastEventAt = Math.max(session.lastEventAt, record.occurredAt);
+    }
+    const first = firstPageviews.get(key);
+    if (record.type === 'pageview' && (!first || record.occurredAt < first.record.occurredAt)) {
+      firstPageviews.set(key, { record, enrichment });
+    }
+  }
+
+  const visitors = new Map<string, VisitorUpsert>();
+  for (const [key, session] of sessions) {
+    const pageview = firstPageviews.get(key);
+    if (pageview) {
+      const { record, enrichment } = pageview;
+      const cookieDomain = (record.payload.context as JsonObject | undefined)?.cookieDomain;
+      session.touchAt = record.occurredAt;
+      session.touch = sessionTouch(
+        record.pageUrl,
+        record.referrer,
+        {
+          ...siteHosts(record.siteId),
+          cookieDomain: typeof cookieDomain === 'string' ? cookieDomain : undefined,
+        },
+        enrichment,
+      );
+    }
+    const touch: VisitorTouch | null =
+      session.touch && session.touchAt !== null
+        ? { ...session.touch, sessionId: session.id, at: session.touchAt }
+        : null;
+    const visitorKey = `${session.siteId}\n${session.anonymousId}`;
+    const visitor = visitors.get(visitorKey);
+    const nonDirect = touch && touch.channel !== 'Direct' ? touch : null;
+    if (!visitor) {
+      visitors.set(visitorKey, {
+        siteId: session.siteId,
+        anonymousId: session.anonymousId,
+        firstSeenAt: session.startedAt,
+        lastSeenAt: session.lastEventAt,
+        firstTouch: touch,
+        lastTouch: nonDirect,
+      });
+    } else {
+      visitor.firstSeenAt = Math.min(visitor.firstSeenAt, session.startedAt);
+      visitor.lastSeenAt = Math.max(visitor.lastSeenAt, session.lastEventAt);
+      visitor.firstTouch = earlier(visitor.firstTouch, touch);
+      visitor.lastTouch = later(visitor.lastTouch, nonDirect);
+    }
+  }
+  return { events, sessions: [...sessions.values()], visitors: [...visitors.values()] };
+}

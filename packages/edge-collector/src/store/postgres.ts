@@ -1,0 +1,242 @@
+import type { JsonObject, Site } from '@leadloop/schema';
+import {
+  apiKeys,
+  events,
+  quarantine,
+  sessions,
+  siteOrigins,
+  sites,
+  visitors,
+} from '@leadloop/schema/db/pg';
+import { and, asc, eq, inArray, isNull, sql } from 'drizzle-orm';
+import { drizzle, type PostgresJsDatabase } from 'drizzle-orm/postgres-js';
+import postgres from 'postgres';
+import type { IngestPlan, StoredEvent, VisitorTouch } from '../core/ingest-plan.ts';
+import type { KeyKind } from '../core/keys.ts';
+import { normaliseOrigin } from '../core/origins.ts';
+import {
+  EVENT_COLUMNS,
+  eventRow,
+  insertRows,
+  mergeSessionSql,
+  mergeVisitorSql,
+  SESSION_COLUMNS,
+  sessionRow,
+  VISITOR_COLUMNS,
+  visitorRow,
+} from './merge-sql.ts';
+import { toSite, touchFromColumns } from './rows.ts';
+import type {
+  NewApiKey,
+  NewSite,
+  QuarantineEntry,
+  Store,
+  StoredSession,
+  StoredVisitor,
+} from './types.ts';
+
+type Database = PostgresJsDatabase;
+
+/**
+ * A database handle for one piece of work. On Workers a connection belongs to the request that
+ * opened it, so each operation opens one through Hyperdrive (which pools the real connections)
+ * and closes it afterwards; in Node one long-lived pool serves every operation.
+ */
+export type Connect = () => { db: Database; release(): Promise<void> };
+
+/** Connections through a Hyperdrive binding (or any URL), one per operation. */
+export function connectPerOperation(url: string): Connect {
+  return () => {
+    const client = postgres(url, { max: 1, fetch_types: false, prepare: false });
+    return { db: drizzle(client), release: () => client.end() };
+  };
+}
+
+/** One pool for a long-lived process (tests, benchmarks, a Node server). */
+export function connectPool(url: string, max = 10): Connect & { end(): Promise<void> } {
+  const client = postgres(url, { max, fetch_types: false, onnotice: () => {} });
+  const db = drizzle(client);
+  const connect = () => ({ db, release: async () => {} });
+  return Object.assign(connect, { end: () => client.end() });
+}
+
+export class PostgresStore implements Store {
+  constructor(private readonly connect: Connect) {}
+
+  private async use<T>(work: (db: Database) => Promise<T>): Promise<T> {
+    const { db, release } = this.connect();
+    try {
+      return await work(db);
+    } finally {
+      await release();
+    }
+  }
+
+  createSite(site: NewSite, keys: NewApiKey[]): Promise<Site> {
+    const origins = [...new Set(site.allowedOrigins.map(normaliseOrigin))];
+    return this.use((db) =>
+      db.transaction(async (tx) => {
+        const [inserted] = await tx.insert(sites).values(site).returning();
+        if (origins.length > 0)
+          await tx
+            .insert(siteOrigins)
+            .values(origins.map((origin) => ({ siteId: site.id, origin })));
+        if (keys.length > 0)
+          await tx
+            .insert(apiKeys)
+            .values(keys.map((key) => ({ ...key, siteId: site.id, createdAt: site.createdAt })));
+        return toSite(inserted!);
+      }),
+    );
+  }
+
+  findSiteByKey(kind: KeyKind, hash: string): Promise<Site | null> {
+    return this.use(async (db) => {
+      const [row] = await db
+        .select({ site: sites })
+        .from(apiKeys)
+        .innerJoin(sites, eq(sites.id, apiKeys.siteId))
+        .where(and(eq(apiKeys.hash, hash), eq(apiKeys.kind, kind), isNull(apiKeys.revokedAt)))
+        .limit(1);
+      return row ? toSite(row.site) : null;
+    });
+  }
+
+  findSites(ids: string[]): Promise<Site[]> {
+    if (ids.length === 0) return Promise.resolve([]);
+    return this.use(async (db) =>
+      (await db.select().from(sites).where(inArray(sites.id, ids))).map(toSite),
+    );
+  }
+
+  anySiteAllowsOrigin(patterns: string[]): Promise<boolean> {
+    return this.use(async (db) => {
+      const [row] = await db
+        .select({ siteId: siteOrigins.siteId })
+        .from(siteOrigins)
+        .where(inArray(siteOrigins.origin, patterns))
+        .limit(1);
+      return row !== undefined;
+    });
+  }
+
+  ingest(plan: IngestPlan): Promise<number> {
+    if (plan.events.length === 0) return Promise.resolve(0);
+    return this.use((db) =>
+      db.transaction(async (tx) => {
+        const inserted = await tx.execute(
+          insertRows(
+            'pg',
+            'events',
+            EVENT_COLUMNS,
+            JSON.stringify(plan.events.map(eventRow)),
+            sql`ON CONFLICT DO NOTHING RETURNING id`,
+          ),
+        );
+        if (plan.sessions.length > 0)
+          await tx.execute(
+            insertRows(
+              'pg',
+              'sessions',
+              SESSION_COLUMNS,
+              JSON.stringify(plan.sessions.map(sessionRow)),
+              mergeSessionSql('pg'),
+            ),
+          );
+        if (plan.visitors.length > 0)
+          await tx.execute(
+            insertRows(
+              'pg',
+              'visitors',
+              VISITOR_COLUMNS,
+              JSON.stringify(plan.visitors.map(visitorRow)),
+              mergeVisitorSql('pg'),
+            ),
+          );
+        return inserted.length;
+      }),
+    );
+  }
+
+  async quarantine(entries: QuarantineEntry[]): Promise<void> {
+    if (entries.length === 0) return;
+    await this.use((db) =>
+      db
+        .insert(quarantine)
+        .values(
+          entries.map((entry) => ({ ...entry, quarantinedAt: new Date(entry.quarantinedAt) })),
+        )
+        .onConflictDoNothing(),
+    );
+  }
+
+  listEvents(siteId: string, anonymousId?: string): Promise<StoredEvent[]> {
+    return this.use(async (db) => {
+      const rows = await db
+        .select()
+        .from(events)
+        .where(
+          and(
+            eq(events.siteId, siteId),
+            anonymousId === undefined ? undefined : eq(events.anonymousId, anonymousId),
+          ),
+        )
+        .orderBy(asc(events.occurredAt), asc(events.id));
+      return rows.map((row) => ({
+        ...row,
+        occurredAt: row.occurredAt.getTime(),
+        receivedAt: row.receivedAt.getTime(),
+        type: row.type as StoredEvent['type'],
+        payload: row.payload as JsonObject,
+      }));
+    });
+  }
+
+  listSessions(siteId: string, anonymousId: string): Promise<StoredSession[]> {
+    return this.use(async (db) => {
+      const rows = await db
+        .select()
+        .from(sessions)
+        .where(and(eq(sessions.siteId, siteId), eq(sessions.anonymousId, anonymousId)))
+        .orderBy(asc(sessions.startedAt));
+      return rows.map((row) => ({
+        siteId: row.siteId,
+        id: row.id,
+        anonymousId: row.anonymousId,
+        startedAt: row.startedAt.getTime(),
+        lastEventAt: row.lastEventAt.getTime(),
+        touchAt: row.touchAt?.getTime() ?? null,
+        touch: touchFromColumns(row),
+      }));
+    });
+  }
+
+  findVisitor(siteId: string, anonymousId: string): Promise<StoredVisitor | null> {
+    return this.use(async (db) => {
+      const [row] = await db
+        .select()
+        .from(visitors)
+        .where(and(eq(visitors.siteId, siteId), eq(visitors.anonymousId, anonymousId)));
+      if (!row) return null;
+      return {
+        siteId: row.siteId,
+        anonymousId: row.anonymousId,
+        firstSeenAt: row.firstSeenAt.getTime(),
+        lastSeenAt: row.lastSeenAt.getTime(),
+        firstTouch: (row.firstTouch as VisitorTouch | null) ?? null,
+        lastTouch: (row.lastTouch as VisitorTouch | null) ?? null,
+      };
+    });
+  }
+
+  listQuarantine(siteId: string | null): Promise<QuarantineEntry[]> {
+    return this.use(async (db) => {
+      const rows = await db
+        .select()
+        .from(quarantine)
+        .where(siteId === null ? isNull(quarantine.siteId) : eq(quarantine.siteId, siteId))
+        .orderBy(asc(quarantine.quarantinedAt), asc(quarantine.id));
+      return rows.map((row) => ({ ...row, quarantinedAt: row.quarantinedAt.getTime() }));
+    });
+  }
+}
