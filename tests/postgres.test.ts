@@ -1,8 +1,7 @@
 import { connect } from 'node:net';
 import { networkInterfaces } from 'node:os';
-import { afterAll, describe, expect, inject, it } from 'vitest';
-// tests/ does not depend on the driver itself; the collector's copy is the one in use.
 import postgres from 'postgres';
+import { afterAll, describe, expect, inject, it } from 'vitest';
 
 const url = inject('databaseUrl');
 const sql = postgres(url, { max: 1, onnotice: () => {} });
