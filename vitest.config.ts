@@ -12,7 +12,7 @@ export default defineConfig({
         test: {
           name: 'postgres',
           environment: 'node',
-          include: ['tests/postgres.test.ts', 'packages/edge-collector/test-node/**/*.test.ts'],
+          include: ['tests/postgres*.test.ts', 'packages/edge-collector/test-node/**/*.test.ts'],
           globalSetup: ['tests/postgres-global-setup.ts'],
           testTimeout: 30_000,
           hookTimeout: 120_000,

@@ -36,7 +36,16 @@ async function waitForEvents(count: number): Promise<StoredEvent[]> {
 
 describe('the landing page with the script tag', () => {
   it('stores a pageview with its UTM values and click id, sent as text/plain', async () => {
-    const page = await browser.newPage();
+    // Headless Chromium says "HeadlessChrome", which the collector rightly counts as a bot: visit
+    // as the Chrome it is.
+    const userAgent = (
+      await browser.newBrowserCDPSession().then(async (cdp) => {
+        const { userAgent } = await cdp.send('Browser.getVersion');
+        await cdp.detach();
+        return userAgent;
+      })
+    ).replace('HeadlessChrome', 'Chrome');
+    const page = await browser.newPage({ userAgent });
     const collected = page.waitForResponse((response) => response.url().endsWith('/v1/collect'));
     await page.goto(
       `${stack.pageOrigin}/?utm_source=newsletter&utm_medium=email&utm_campaign=spring-storms&gclid=e2e-click-1`,
@@ -64,6 +73,26 @@ describe('the landing page with the script tag', () => {
       clickIds: { gclid: 'e2e-click-1' },
     });
     expect(attribution.first).toEqual(attribution.last);
+
+    // The consumer made the session's touch and the visitor's first and last touch of it.
+    const [session] = await stack.query<Record<string, string>>(
+      `SELECT channel, source, medium, campaign, click_id_type, device_type FROM sessions
+       WHERE site_id = '${stack.site.site.id}' AND anonymous_id = '${anonymousId}'`,
+    );
+    // A utm_medium of email wins over the gclid, as in GA4's manual-tagging rules.
+    expect(session).toEqual({
+      channel: 'Email',
+      source: 'newsletter',
+      medium: 'email',
+      campaign: 'spring-storms',
+      click_id_type: 'gclid',
+      device_type: 'desktop',
+    });
+    const [visitor] = await stack.query<{ first_touch: string; last_touch: string }>(
+      `SELECT first_touch, last_touch FROM visitors WHERE anonymous_id = '${anonymousId}'`,
+    );
+    expect(JSON.parse(visitor!.last_touch)).toMatchObject({ channel: 'Email' });
+    expect(JSON.parse(visitor!.first_touch)).toEqual(JSON.parse(visitor!.last_touch));
     await page.close();
   });
 

@@ -6,7 +6,7 @@ export default defineProject({
     environment: 'node',
     include: ['**/*.test.ts'],
     // Runs in the root config's `postgres` project, which starts the database it needs.
-    exclude: [...configDefaults.exclude, 'postgres.test.ts'],
+    exclude: [...configDefaults.exclude, 'postgres*.test.ts'],
     testTimeout: 60_000,
     hookTimeout: 120_000,
   },

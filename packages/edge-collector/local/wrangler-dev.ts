@@ -64,6 +64,10 @@ export function freePort(): Promise<number> {
 export type DevServerOptions = {
   dir: string;
   port: number;
+  /** Another wrangler config than `dir`'s wrangler.toml (e.g. wrangler.postgres.toml). */
+  config?: string;
+  /** More environment for wrangler (e.g. a Hyperdrive local connection string). */
+  env?: Record<string, string>;
   /** Where local D1 and Queues keep their state (default: `.wrangler/state` in `dir`). */
   persistTo?: string | undefined;
   vars?: Record<string, string>;
@@ -100,11 +104,12 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
     '--show-interactive-dev-session=false',
     ...Object.entries(options.vars ?? {}).flatMap(([name, value]) => ['--var', `${name}:${value}`]),
     ...(options.persistTo ? ['--persist-to', options.persistTo] : []),
+    ...(options.config ? ['--config', options.config] : []),
   ];
   // Its own process group, so stop() ends wrangler and the workerd it spawned together.
   const child = spawn(process.execPath, args, {
     cwd: options.dir,
-    env: quietEnv,
+    env: { ...quietEnv, ...options.env },
     detached: true,
     stdio: ['ignore', 'pipe', 'pipe'],
   });

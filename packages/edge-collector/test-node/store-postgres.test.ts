@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, inject } from 'vitest';
+import { migratePostgres } from '../local/migrate-postgres.ts';
 import { connectPool, PostgresStore } from '../src/store/postgres.ts';
 import { describeStore } from '../test/store-suite.ts';
-import { migratePostgres } from './migrate-postgres.ts';
 
 // A fresh database per file: the throwaway server is shared by the whole run.
 const pool = { current: undefined as ReturnType<typeof connectPool> | undefined };

@@ -16,6 +16,10 @@ import {
   storedEvents,
   waitForEvents,
 } from './helpers.ts';
+import { GOOGLEBOT } from './store-suite.ts';
+
+const IPHONE =
+  'Mozilla/5.0 (iPhone; CPU iPhone OS 18_1 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.1 Mobile/15E148 Safari/604.1';
 
 let writeKey: string;
 
@@ -41,6 +45,39 @@ describe('POST /v1/collect', () => {
       clickIds: { gclid: 'abc' },
       ...event.attribution!.last,
     });
+  });
+
+  it("keeps the sender's device and place, never its user agent, and flags bots", async () => {
+    const own = await createSite();
+    const person = pageview({ anonymousId: 'person', sessionId: 'person-session' });
+    const crawler = pageview({ anonymousId: 'crawler', sessionId: 'crawler-session' });
+    const cf = { country: 'DE', region: 'Bavaria', regionCode: 'BY', city: 'Munich' };
+    await collect(batch(own.writeKey, [person]), { userAgent: IPHONE, cf });
+    await collect(batch(own.writeKey, [crawler]), { userAgent: GOOGLEBOT });
+    await waitForEvents(own.site.id, 2);
+    const store = new D1Store(env.DB);
+    const stored = await store.listEvents(own.site.id);
+    expect(stored.find((event) => event.id === person.id)).toMatchObject({
+      bot: false,
+      browser: 'Safari',
+      os: 'iOS',
+      deviceType: 'mobile',
+      country: 'DE',
+      region: 'Bavaria',
+      city: 'Munich',
+    });
+    expect(stored.find((event) => event.id === crawler.id)).toMatchObject({ bot: true });
+    expect(JSON.stringify(stored)).not.toMatch(/iPhone|Googlebot/);
+    const [session] = await store.listSessions(own.site.id, 'person');
+    expect(session?.touch).toMatchObject({
+      channel: 'Paid Search',
+      source: 'google',
+      medium: 'cpc',
+      clickIdType: 'gclid',
+      deviceType: 'mobile',
+      city: 'Munich',
+    });
+    expect(await store.listSessions(own.site.id, 'crawler')).toEqual([]);
   });
 
   it("builds Meta's _fbc from an fbclid landing when the browser had no _fbc cookie", async () => {

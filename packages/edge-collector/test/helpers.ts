@@ -48,16 +48,20 @@ export function collect(
     contentType = 'text/plain;charset=UTF-8',
     url = `${BASE}/v1/collect`,
     cookie = '',
+    userAgent = '',
+    cf = undefined as Record<string, string> | undefined,
   } = {},
 ): Promise<Response> {
   const headers: Record<string, string> = { 'content-type': contentType };
   if (origin) headers.origin = origin;
   if (cookie) headers.cookie = cookie;
+  if (userAgent) headers['user-agent'] = userAgent;
   return exports.default.fetch(
     new Request(url, {
       method: 'POST',
       headers,
       body: typeof body === 'string' ? body : JSON.stringify(body),
+      cf: cf as IncomingRequestCfProperties | undefined,
     }),
   );
 }
