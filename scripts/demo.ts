@@ -45,12 +45,21 @@ async function seedSite(collectorUrl: string, pageOrigin: string): Promise<DemoS
 
 const collector = await startLocalCollector({ port, adminToken, verbose: true });
 const pageOrigin = `http://127.0.0.1:${pagePort}`;
-const site = await seedSite(collector.url, pageOrigin);
-const page = await serveLandingPage({
-  port: pagePort,
-  collectorUrl: collector.url,
-  writeKey: site.writeKey,
-});
+let site: DemoSite;
+let page: Awaited<ReturnType<typeof serveLandingPage>>;
+try {
+  site = await seedSite(collector.url, pageOrigin);
+  page = await serveLandingPage({
+    port: pagePort,
+    collectorUrl: collector.url,
+    writeKey: site.writeKey,
+  });
+} catch (error) {
+  // Never leave workerd running behind a demo that could not start (a busy PAGE_PORT, say).
+  await collector.stop();
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+}
 
 const campaignUrl = `${pageOrigin}/?utm_source=google&utm_medium=cpc&utm_campaign=storm-season&gclid=demo-click-1`;
 console.log(`
@@ -63,8 +72,9 @@ Leadloop is running on local workerd with a local D1 database.
   Secret key     ${site.secretKey}   (for the REST API, which comes with a later release)
   Admin token    ${adminToken}   (POST /v1/admin/sites)
 
-Stored events: cd packages/edge-collector && npx wrangler d1 execute DB --local \\
-  --command "SELECT type, page_url, occurred_at FROM events ORDER BY occurred_at DESC LIMIT 5"
+Stored events and sessions (from packages/edge-collector):
+  npx wrangler d1 execute DB --local --command "SELECT type, page_url, browser FROM events ORDER BY occurred_at DESC LIMIT 5"
+  npx wrangler d1 execute DB --local --command "SELECT channel, source, medium, campaign FROM sessions ORDER BY started_at DESC LIMIT 5"
 
 Press Ctrl-C to stop.
 `);
