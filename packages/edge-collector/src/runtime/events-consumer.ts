@@ -46,7 +46,11 @@ export function quarantineEntry(
   };
 }
 
-const errorText = (error: unknown) => (error instanceof Error ? error.message : String(error));
+/** The database's own message (drizzle wraps it in "Failed query: <the whole SQL>"), short. */
+function errorText(error: unknown): string {
+  const cause = error instanceof Error && error.cause instanceof Error ? error.cause : error;
+  return (cause instanceof Error ? cause.message : String(cause)).slice(0, 300);
+}
 
 export async function consumeEvents(
   batch: MessageBatch<unknown>,

@@ -44,11 +44,15 @@ type Database = PostgresJsDatabase;
  */
 export type Connect = () => { db: Database; release(): Promise<void> };
 
+// How long closing waits for a connection to finish politely: one cut mid-transaction never
+// answers, and an operation must not hang on it (postgres.js then drops the socket).
+const END_TIMEOUT_SECONDS = 2;
+
 /** Connections through a Hyperdrive binding (or any URL), one per operation. */
 export function connectPerOperation(url: string): Connect {
   return () => {
     const client = postgres(url, { max: 1, fetch_types: false, prepare: false });
-    return { db: drizzle(client), release: () => client.end() };
+    return { db: drizzle(client), release: () => client.end({ timeout: END_TIMEOUT_SECONDS }) };
   };
 }
 
@@ -57,7 +61,7 @@ export function connectPool(url: string, max = 10): Connect & { end(): Promise<v
   const client = postgres(url, { max, fetch_types: false, onnotice: () => {} });
   const db = drizzle(client);
   const connect = () => ({ db, release: async () => {} });
-  return Object.assign(connect, { end: () => client.end() });
+  return Object.assign(connect, { end: () => client.end({ timeout: END_TIMEOUT_SECONDS }) });
 }
 
 export class PostgresStore implements Store {
