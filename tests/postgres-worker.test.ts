@@ -116,9 +116,8 @@ describe('the Worker on Postgres through Hyperdrive', () => {
       click_id: 'pg-1',
       device_type: 'desktop',
     });
-    const [visitor] = await sql`
-      select first_touch, last_touch from visitors
-      where site_id = ${site.id} and anonymous_id = 'pg-visitor'`;
-    expect(visitor?.last_touch).toMatchObject({ channel: 'Paid Search', sessionId: 'pg-session' });
+    const visitors = await sql`
+      select first_seen_at from visitors where site_id = ${site.id} and anonymous_id = 'pg-visitor'`;
+    expect(visitors).toHaveLength(1);
   });
 });

@@ -1,7 +1,7 @@
 // The events consumer on a real PostgreSQL: what test/events-consumer.test.ts proves on D1, plus
 // what only a server can show — a statement refused inside the batch's transaction, and the
 // consumer's connections cut while batches are in flight. The queue's side is played by plain
-// MessageBatch objects (./message-batch.ts); every fault is the database's own.
+// MessageBatch objects (test/message-batch.ts); every fault is the database's own.
 
 import { setTimeout as sleep } from 'node:timers/promises';
 import postgres from 'postgres';
@@ -15,8 +15,8 @@ import {
 } from '../src/runtime/events-consumer.ts';
 import { connectPerOperation, connectPool, PostgresStore } from '../src/store/postgres.ts';
 import type { Store } from '../src/store/types.ts';
+import { enqueue, messageBatch, type Queued, redeliver } from '../test/message-batch.ts';
 import { newSite, record } from '../test/store-suite.ts';
-import { enqueue, messageBatch, type Queued, redeliver } from './message-batch.ts';
 
 /** The application_name of the consumer whose connections get cut, so the admin cuts only those. */
 const CONSUMER = 'leadloop-consumer';
@@ -246,7 +246,10 @@ describe('events consumer on Postgres', () => {
     expect(quarantined).toHaveLength(1);
     expect(quarantined[0]).toMatchObject({ eventId: malformed.id });
     expect(quarantined[0]!.reason).toMatch(/^malformed message: occurredAt: /);
-    expect(JSON.parse(quarantined[0]!.body)).toEqual(malformed);
+    // Kept as received, except the user agent, which is never stored.
+    const { userAgent: _userAgent, ...withoutUserAgent } = malformed;
+    expect(JSON.parse(quarantined[0]!.body)).toEqual(withoutUserAgent);
+    expect(quarantined[0]!.body).not.toContain('Mozilla');
     expect(await db.store.listQuarantine(goneSite)).toEqual([
       expect.objectContaining({ eventId: orphan.id, reason: `unknown site ${goneSite}` }),
     ]);

@@ -193,6 +193,66 @@ export function describeStore(name: string, getStore: () => Store) {
       expect(visitor?.lastTouch).toMatchObject({ channel: 'Paid Search', sessionId: 'session-1' });
     });
 
+    it("keeps a mid-session referral out of the visitor's touches, one page load per batch", async () => {
+      // Typed URL, then a minute later back from a search result: one session (the SDK's rules),
+      // its touch Direct — whichever page load's batch arrives first.
+      for (const order of ['in order', 'reversed']) {
+        const siteId = await newSite(getStore());
+        const typed = record(siteId);
+        const fromSearch = record(siteId, {
+          occurredAt: typed.occurredAt + MINUTE,
+          referrer: 'https://www.bing.com/',
+        });
+        const batches = order === 'in order' ? [[typed], [fromSearch]] : [[fromSearch], [typed]];
+        for (const batch of batches) await ingest(batch);
+        const [session] = await getStore().listSessions(siteId, 'visitor-1');
+        expect(session?.touch?.channel, order).toBe('Direct');
+        const visitor = await getStore().findVisitor(siteId, 'visitor-1');
+        expect(visitor?.firstTouch, order).toMatchObject({
+          channel: 'Direct',
+          at: typed.occurredAt,
+        });
+        expect(visitor?.lastTouch, order).toBe(null);
+      }
+    });
+
+    it('stores text with U+0000 without it, as Postgres cannot hold it', async () => {
+      const siteId = await newSite(getStore());
+      const event = record(siteId, {
+        pageTitle: 'Roof\u0000ing',
+        payload: { properties: { 'plan\u0000': 'pro\u0000' } },
+      });
+      expect(await ingest([event, record(siteId)])).toBe(2);
+      const stored = (await getStore().listEvents(siteId)).find((row) => row.id === event.id);
+      expect(stored).toMatchObject({
+        pageTitle: 'Roofing',
+        payload: { properties: { plan: 'pro' } },
+      });
+    });
+
+    it("ignores a reported cookie domain that is not a parent of the page's host", async () => {
+      const siteId = await newSite(getStore());
+      await ingest([
+        record(siteId, {
+          referrer: 'https://news.example.com/',
+          payload: { context: { cookieDomain: 'com' } },
+        }),
+        record(siteId, {
+          anonymousId: 'other',
+          sessionId: 'other-session',
+          referrer: 'https://news.example.com/',
+          payload: { context: { cookieDomain: 'example.com' } },
+        }),
+      ]);
+      for (const visitor of ['visitor-1', 'other']) {
+        const [session] = await getStore().listSessions(siteId, visitor);
+        expect(session?.touch, visitor).toMatchObject({
+          channel: 'Referral',
+          referrerDomain: 'news.example.com',
+        });
+      }
+    });
+
     it("treats the site's other allowed origins and its cookie domain as itself", async () => {
       const store = getStore();
       const siteId = await newSite(store, [SITE_ORIGIN, 'https://*.acme-shop.test']);

@@ -32,13 +32,21 @@ const MISSING_FROM_LIST: Record<string, ListEntry> = {
   'dailymotion.com': { source: 'Dailymotion', medium: 'video' },
 };
 
-// Short utm_source values marketers use for networks the list names in full. Not `meta`: the
-// list has a search engine of that name (meta.ua).
+// utm_source values marketers use for networks the list names otherwise. They win over a list
+// name: `utm_source=meta` means Meta's ads, not the meta.ua search engine (whose referrals still
+// match by host), and `adwords` is Google's.
 const SOURCE_ALIASES: Record<string, string> = {
   fb: 'facebook',
   ig: 'instagram',
+  meta: 'facebook',
   x: 'twitter',
   microsoft: 'bing',
+  'microsoft ads': 'bing',
+  bingads: 'bing',
+  adwords: 'google',
+  'google ads': 'google',
+  google_ads: 'google',
+  googleads: 'google',
 };
 
 /** A list name as a report source: `Yahoo!` → `yahoo`, `Google Images` → `google images`. */
@@ -68,7 +76,7 @@ function indexSources(list: Record<string, ListEntry>) {
   }
   for (const [alias, name] of Object.entries(SOURCE_ALIASES)) {
     const known = byName.get(name);
-    if (known && !byName.has(alias)) byName.set(alias, known);
+    if (known) byName.set(alias, known);
   }
   return { byHost, byName };
 }

@@ -315,6 +315,20 @@ describe('classifyChannel: matching', () => {
     expect(classifyChannel({ source: 'vimeo', medium: 'paid' }).channel).toBe('Paid Video');
   });
 
+  it("reads the platform names marketers tag with: meta is Meta's ads, adwords is Google's", () => {
+    const channel = (input: ChannelInput) => classifyChannel(input).channel;
+    expect(channel({ source: 'meta', medium: 'paid_social' })).toBe('Paid Social');
+    expect(channel({ source: 'Meta', medium: 'cpc', clickIdType: 'fbclid' })).toBe('Paid Social');
+    expect(channel({ source: 'meta', medium: 'social' })).toBe('Organic Social');
+    for (const source of ['adwords', 'Google Ads', 'google_ads', 'googleads'])
+      expect(channel({ source, medium: 'cpc', clickIdType: 'gclid' }), source).toBe('Paid Search');
+    expect(channel({ source: 'Microsoft Ads', medium: 'cpc', clickIdType: 'msclkid' })).toBe(
+      'Paid Search',
+    );
+    // meta.ua's own referrals still come from a search engine.
+    expect(channel({ referrerHost: 'meta.ua' })).toBe('Organic Search');
+  });
+
   it('names an unknown referrer by its host without www', () => {
     expect(classifyChannel({ referrerHost: 'www.some-blog.dev' })).toEqual({
       channel: 'Referral',

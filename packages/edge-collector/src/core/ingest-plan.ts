@@ -5,9 +5,10 @@ import { type SessionTouch, type SiteHosts, sessionTouch } from './session-touch
 
 // Turns a queue batch into the rows to write. Every write is an idempotent, order-independent
 // merge — events are inserted once per id; sessions keep the earliest start, the latest event and
-// the touch of their earliest pageview; visitors keep their earliest touch and their latest
-// non-direct one — so retries, redeliveries, late events and two consumers working at once all
-// end in the same state, on D1 and on Postgres, without reading first.
+// the touch of their earliest pageview; visitors their first and last sight — so retries,
+// redeliveries, late events and two consumers working at once all end in the same state, on D1
+// and on Postgres, without reading first. A visitor's first and last touch are read from its
+// sessions, since a session's touch changes when its earlier pageview arrives late.
 
 /** An event as stored: its record without the request context, plus what that context said. */
 export type StoredEvent = Omit<EventRecord, 'userAgent' | 'geo'> & {
@@ -31,17 +32,11 @@ export type SessionUpsert = {
   touch: SessionTouch | null;
 };
 
-/** A touch as a visitor keeps it: the session's touch, which session, and when. */
-export type VisitorTouch = SessionTouch & { sessionId: string; at: number };
-
 export type VisitorUpsert = {
   siteId: string;
   anonymousId: string;
   firstSeenAt: number;
   lastSeenAt: number;
-  firstTouch: VisitorTouch | null;
-  /** The latest touch that came from somewhere: never `Direct`. */
-  lastTouch: VisitorTouch | null;
 };
 
 export type IngestPlan = {
@@ -64,10 +59,28 @@ function storedEvent(record: EventRecord, enrichment: Enrichment): StoredEvent {
   };
 }
 
-const earlier = (a: VisitorTouch | null, b: VisitorTouch | null) =>
-  !a || (b && b.at < a.at) ? b : a;
-const later = (a: VisitorTouch | null, b: VisitorTouch | null) =>
-  !a || (b && b.at > a.at) ? b : a;
+/**
+ * The cookie domain the SDK reported, when it can be the page's: a parent of the page's host with
+ * at least two labels. A claim of `com` would make every .com referrer the site itself.
+ */
+function reportedCookieDomain(record: EventRecord): string | undefined {
+  const claimed = (record.payload.context as JsonObject | undefined)?.cookieDomain;
+  if (typeof claimed !== 'string') return undefined;
+  const domain = claimed.replace(/^\./, '').toLowerCase();
+  let host: string;
+  try {
+    host = new URL(record.pageUrl).hostname;
+  } catch {
+    return undefined;
+  }
+  const parentOfPage = host === domain || host.endsWith(`.${domain}`);
+  return parentOfPage && domain.includes('.') ? domain : undefined;
+}
+
+/** Rows in primary-key order, so two consumers writing overlapping batches lock in one order. */
+function byKey<T>(rows: Iterable<T>, key: (row: T) => string): T[] {
+  return [...rows].sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
+}
 
 /**
  * The rows a batch of records becomes. `siteHosts` says what each site counts as itself (its
@@ -114,40 +127,31 @@ export function planIngest(
     const pageview = firstPageviews.get(key);
     if (pageview) {
       const { record, enrichment } = pageview;
-      const cookieDomain = (record.payload.context as JsonObject | undefined)?.cookieDomain;
       session.touchAt = record.occurredAt;
       session.touch = sessionTouch(
         record.pageUrl,
         record.referrer,
-        {
-          ...siteHosts(record.siteId),
-          cookieDomain: typeof cookieDomain === 'string' ? cookieDomain : undefined,
-        },
+        { ...siteHosts(record.siteId), cookieDomain: reportedCookieDomain(record) },
         enrichment,
       );
     }
-    const touch: VisitorTouch | null =
-      session.touch && session.touchAt !== null
-        ? { ...session.touch, sessionId: session.id, at: session.touchAt }
-        : null;
     const visitorKey = `${session.siteId}\n${session.anonymousId}`;
     const visitor = visitors.get(visitorKey);
-    const nonDirect = touch && touch.channel !== 'Direct' ? touch : null;
     if (!visitor) {
       visitors.set(visitorKey, {
         siteId: session.siteId,
         anonymousId: session.anonymousId,
         firstSeenAt: session.startedAt,
         lastSeenAt: session.lastEventAt,
-        firstTouch: touch,
-        lastTouch: nonDirect,
       });
     } else {
       visitor.firstSeenAt = Math.min(visitor.firstSeenAt, session.startedAt);
       visitor.lastSeenAt = Math.max(visitor.lastSeenAt, session.lastEventAt);
-      visitor.firstTouch = earlier(visitor.firstTouch, touch);
-      visitor.lastTouch = later(visitor.lastTouch, nonDirect);
     }
   }
-  return { events, sessions: [...sessions.values()], visitors: [...visitors.values()] };
+  return {
+    events: byKey(events, (event) => `${event.siteId}\n${event.id}`),
+    sessions: byKey(sessions.values(), (session) => `${session.siteId}\n${session.id}`),
+    visitors: byKey(visitors.values(), (visitor) => `${visitor.siteId}\n${visitor.anonymousId}`),
+  };
 }

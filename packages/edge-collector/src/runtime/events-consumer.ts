@@ -17,10 +17,20 @@ type Valid = { message: Message<unknown>; record: EventRecord };
 export const retryDelaySeconds = (attempts: number) =>
   Math.min(300, 5 * 2 ** Math.max(0, attempts - 1));
 
+/**
+ * Dead letters wait out a long outage of the database that should keep them: 1 minute, doubling
+ * to Queues' maximum of 12 hours, for the 100 attempts wrangler.toml allows — weeks.
+ */
+export const deadLetterDelaySeconds = (attempts: number) =>
+  Math.min(43_200, 60 * 2 ** Math.max(0, attempts - 1));
+
+/** The message as kept in quarantine: without the user agent, which is never stored. */
 function bodyText(body: unknown): string {
   let text: string;
   try {
-    text = JSON.stringify(body) ?? String(body);
+    text =
+      JSON.stringify(body, (key, value) => (key === 'userAgent' ? undefined : value)) ??
+      String(body);
   } catch {
     text = String(body);
   }
@@ -114,6 +124,18 @@ export async function consumeEvents(
     if (known.length > 0) await ingest(known);
     for (const { message } of known) message.ack();
   } catch (error) {
+    // A database that cannot answer at all gets the batch back later, not a hundred doomed
+    // transactions now.
+    const databaseAnswers = await store.findSites([known[0]!.record.siteId]).then(
+      () => true,
+      () => false,
+    );
+    if (!databaseAnswers) {
+      console.error('events batch failed, database unavailable; retrying', errorText(error));
+      for (const { message } of known)
+        message.retry({ delaySeconds: retryDelaySeconds(message.attempts) });
+      return;
+    }
     console.error('events batch failed; storing message by message', errorText(error));
     // One transaction per message: what can be stored is, and only the failures come back.
     for (const item of known) {
@@ -146,6 +168,7 @@ export async function quarantineDeadLetters(
     batch.ackAll();
   } catch (error) {
     console.error('dead letters: quarantine failed; retrying', errorText(error));
-    batch.retryAll({ delaySeconds: 30 });
+    for (const message of batch.messages)
+      message.retry({ delaySeconds: deadLetterDelaySeconds(message.attempts) });
   }
 }

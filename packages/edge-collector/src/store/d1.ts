@@ -1,4 +1,4 @@
-import type { JsonObject, Site } from '@leadloop/schema';
+import { type Site, utf8ByteLength } from '@leadloop/schema';
 import {
   apiKeys,
   events,
@@ -11,7 +11,7 @@ import {
 import { and, asc, eq, inArray, isNull, type SQL, sql } from 'drizzle-orm';
 import { type DrizzleD1Database, drizzle } from 'drizzle-orm/d1';
 import { SQLiteSyncDialect } from 'drizzle-orm/sqlite-core';
-import type { IngestPlan, StoredEvent, VisitorTouch } from '../core/ingest-plan.ts';
+import type { IngestPlan, StoredEvent } from '../core/ingest-plan.ts';
 import type { KeyKind } from '../core/keys.ts';
 import { normaliseOrigin } from '../core/origins.ts';
 import {
@@ -20,12 +20,19 @@ import {
   insertRows,
   mergeSessionSql,
   mergeVisitorSql,
+  rowJson,
   SESSION_COLUMNS,
   sessionRow,
   VISITOR_COLUMNS,
   visitorRow,
 } from './merge-sql.ts';
-import { toSite, touchFromColumns } from './rows.ts';
+import {
+  toQuarantineEntry,
+  toSite,
+  toStoredEvent,
+  toStoredSession,
+  toStoredVisitor,
+} from './rows.ts';
 import type {
   NewApiKey,
   NewSite,
@@ -38,22 +45,23 @@ import type {
 // D1 binds at most 100 parameters per statement and has no BEGIN. Each kind of row therefore
 // travels as one JSON parameter that SQLite's json_each expands, and one db.batch() makes the
 // statements a single transaction. D1 caps a bound string at 2 MB: rows go in chunks of ~1 MB.
-const MAX_JSON_CHARS = 1_000_000;
+const MAX_JSON_BYTES = 1_000_000;
 
-/** Rows as JSON arrays, in chunks that stay under D1's bound-string limit. */
-function jsonChunks(rows: unknown[][]): string[] {
+/** Rows as JSON arrays, in chunks that stay under D1's bound-string limit (in UTF-8 bytes). */
+export function jsonChunks(rows: unknown[][], maxBytes = MAX_JSON_BYTES): string[] {
   const chunks: string[] = [];
   let current: string[] = [];
-  let length = 0;
+  let bytes = 0;
   for (const row of rows) {
-    const json = JSON.stringify(row);
-    if (current.length > 0 && length + json.length > MAX_JSON_CHARS) {
+    const json = rowJson(row);
+    const size = utf8ByteLength(json) + 1;
+    if (current.length > 0 && bytes + size > maxBytes) {
       chunks.push(`[${current.join(',')}]`);
       current = [];
-      length = 0;
+      bytes = 0;
     }
     current.push(json);
-    length += json.length + 1;
+    bytes += size;
   }
   if (current.length > 0) chunks.push(`[${current.join(',')}]`);
   return chunks;
@@ -163,13 +171,7 @@ export class D1Store implements Store {
         ),
       )
       .orderBy(asc(events.occurredAt), asc(events.id));
-    return rows.map((row) => ({
-      ...row,
-      occurredAt: row.occurredAt.getTime(),
-      receivedAt: row.receivedAt.getTime(),
-      type: row.type as StoredEvent['type'],
-      payload: row.payload as JsonObject,
-    }));
+    return rows.map(toStoredEvent);
   }
 
   async listSessions(siteId: string, anonymousId: string): Promise<StoredSession[]> {
@@ -178,15 +180,7 @@ export class D1Store implements Store {
       .from(sessions)
       .where(and(eq(sessions.siteId, siteId), eq(sessions.anonymousId, anonymousId)))
       .orderBy(asc(sessions.startedAt));
-    return rows.map((row) => ({
-      siteId: row.siteId,
-      id: row.id,
-      anonymousId: row.anonymousId,
-      startedAt: row.startedAt.getTime(),
-      lastEventAt: row.lastEventAt.getTime(),
-      touchAt: row.touchAt?.getTime() ?? null,
-      touch: touchFromColumns(row),
-    }));
+    return rows.map(toStoredSession);
   }
 
   async findVisitor(siteId: string, anonymousId: string): Promise<StoredVisitor | null> {
@@ -195,14 +189,7 @@ export class D1Store implements Store {
       .from(visitors)
       .where(and(eq(visitors.siteId, siteId), eq(visitors.anonymousId, anonymousId)));
     if (!row) return null;
-    return {
-      siteId: row.siteId,
-      anonymousId: row.anonymousId,
-      firstSeenAt: row.firstSeenAt.getTime(),
-      lastSeenAt: row.lastSeenAt.getTime(),
-      firstTouch: (row.firstTouch as VisitorTouch | null) ?? null,
-      lastTouch: (row.lastTouch as VisitorTouch | null) ?? null,
-    };
+    return toStoredVisitor(row, await this.listSessions(siteId, anonymousId));
   }
 
   async listQuarantine(siteId: string | null): Promise<QuarantineEntry[]> {
@@ -211,6 +198,6 @@ export class D1Store implements Store {
       .from(quarantine)
       .where(siteId === null ? isNull(quarantine.siteId) : eq(quarantine.siteId, siteId))
       .orderBy(asc(quarantine.quarantinedAt), asc(quarantine.id));
-    return rows.map((row) => ({ ...row, quarantinedAt: row.quarantinedAt.getTime() }));
+    return rows.map(toQuarantineEntry);
   }
 }

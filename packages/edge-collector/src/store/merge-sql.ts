@@ -68,10 +68,6 @@ export const VISITOR_COLUMNS: readonly Column[] = [
   ['anonymous_id', 'text'],
   ['first_seen_at', 'time'],
   ['last_seen_at', 'time'],
-  ['first_touch_at', 'time'],
-  ['first_touch', 'json'],
-  ['last_touch_at', 'time'],
-  ['last_touch', 'json'],
 ];
 
 export function eventRow(event: StoredEvent): unknown[] {
@@ -129,17 +125,30 @@ export function sessionRow(session: SessionUpsert): unknown[] {
 }
 
 export function visitorRow(visitor: VisitorUpsert): unknown[] {
-  return [
-    visitor.siteId,
-    visitor.anonymousId,
-    visitor.firstSeenAt,
-    visitor.lastSeenAt,
-    visitor.firstTouch?.at ?? null,
-    visitor.firstTouch,
-    visitor.lastTouch?.at ?? null,
-    visitor.lastTouch,
-  ];
+  return [visitor.siteId, visitor.anonymousId, visitor.firstSeenAt, visitor.lastSeenAt];
 }
+
+/**
+ * Drops U+0000 from every string and key: Postgres cannot store it in text or jsonb (one would
+ * fail the whole batch), and it means nothing in analytics text, so D1 drops it too.
+ */
+function withoutNul(_key: string, value: unknown): unknown {
+  if (typeof value === 'string') return value.includes('\0') ? value.replaceAll('\0', '') : value;
+  if (value && typeof value === 'object' && !Array.isArray(value)) {
+    const keys = Object.keys(value);
+    if (keys.some((key) => key.includes('\0')))
+      return Object.fromEntries(
+        keys.map((key) => [key.replaceAll('\0', ''), (value as Record<string, unknown>)[key]]),
+      );
+  }
+  return value;
+}
+
+/** The JSON text of one row. */
+export const rowJson = (row: unknown[]): string => JSON.stringify(row, withoutNul);
+
+/** The JSON text of rows, as the one parameter of an insert. */
+export const rowsJson = (rows: unknown[][]): string => `[${rows.map(rowJson).join(',')}]`;
 
 function readColumn(dialect: Dialect, [, kind]: Column, index: number): string {
   if (dialect === 'sqlite') return `json_extract(value, '$[${index}]')`;
@@ -151,6 +160,7 @@ function readColumn(dialect: Dialect, [, kind]: Column, index: number): string {
     case 'bool':
       return `(value->>${index})::boolean`;
     case 'json':
+      // A JSON null must become SQL NULL, not the jsonb value null.
       return `nullif(value->${index}, 'null'::jsonb)`;
   }
 }
@@ -194,16 +204,12 @@ export function mergeSessionSql(dialect: Dialect): SQL {
   );
 }
 
-/** Visitors keep their first touch ever and their latest non-direct touch. */
+/** Visitors keep when they were first and last seen. */
 export function mergeVisitorSql(dialect: Dialect): SQL {
   return sql.raw(
     `ON CONFLICT (site_id, anonymous_id) DO UPDATE SET ${[
       `first_seen_at = ${least(dialect)}(visitors.first_seen_at, excluded.first_seen_at)`,
       `last_seen_at = ${greatest(dialect)}(visitors.last_seen_at, excluded.last_seen_at)`,
-      whenBeats('visitors', 'first_touch_at', '<', 'first_touch'),
-      whenBeats('visitors', 'first_touch_at', '<', 'first_touch_at'),
-      whenBeats('visitors', 'last_touch_at', '>', 'last_touch'),
-      whenBeats('visitors', 'last_touch_at', '>', 'last_touch_at'),
     ].join(', ')}`,
   );
 }

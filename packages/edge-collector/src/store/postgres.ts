@@ -1,4 +1,4 @@
-import type { JsonObject, Site } from '@leadloop/schema';
+import type { Site } from '@leadloop/schema';
 import {
   apiKeys,
   events,
@@ -11,7 +11,7 @@ import {
 import { and, asc, eq, inArray, isNull, sql } from 'drizzle-orm';
 import { drizzle, type PostgresJsDatabase } from 'drizzle-orm/postgres-js';
 import postgres from 'postgres';
-import type { IngestPlan, StoredEvent, VisitorTouch } from '../core/ingest-plan.ts';
+import type { IngestPlan, StoredEvent } from '../core/ingest-plan.ts';
 import type { KeyKind } from '../core/keys.ts';
 import { normaliseOrigin } from '../core/origins.ts';
 import {
@@ -20,12 +20,19 @@ import {
   insertRows,
   mergeSessionSql,
   mergeVisitorSql,
+  rowsJson,
   SESSION_COLUMNS,
   sessionRow,
   VISITOR_COLUMNS,
   visitorRow,
 } from './merge-sql.ts';
-import { toSite, touchFromColumns } from './rows.ts';
+import {
+  toQuarantineEntry,
+  toSite,
+  toStoredEvent,
+  toStoredSession,
+  toStoredVisitor,
+} from './rows.ts';
 import type {
   NewApiKey,
   NewSite,
@@ -133,7 +140,7 @@ export class PostgresStore implements Store {
             'pg',
             'events',
             EVENT_COLUMNS,
-            JSON.stringify(plan.events.map(eventRow)),
+            rowsJson(plan.events.map(eventRow)),
             sql`ON CONFLICT DO NOTHING RETURNING id`,
           ),
         );
@@ -143,7 +150,7 @@ export class PostgresStore implements Store {
               'pg',
               'sessions',
               SESSION_COLUMNS,
-              JSON.stringify(plan.sessions.map(sessionRow)),
+              rowsJson(plan.sessions.map(sessionRow)),
               mergeSessionSql('pg'),
             ),
           );
@@ -153,7 +160,7 @@ export class PostgresStore implements Store {
               'pg',
               'visitors',
               VISITOR_COLUMNS,
-              JSON.stringify(plan.visitors.map(visitorRow)),
+              rowsJson(plan.visitors.map(visitorRow)),
               mergeVisitorSql('pg'),
             ),
           );
@@ -186,13 +193,7 @@ export class PostgresStore implements Store {
           ),
         )
         .orderBy(asc(events.occurredAt), asc(events.id));
-      return rows.map((row) => ({
-        ...row,
-        occurredAt: row.occurredAt.getTime(),
-        receivedAt: row.receivedAt.getTime(),
-        type: row.type as StoredEvent['type'],
-        payload: row.payload as JsonObject,
-      }));
+      return rows.map(toStoredEvent);
     });
   }
 
@@ -203,15 +204,7 @@ export class PostgresStore implements Store {
         .from(sessions)
         .where(and(eq(sessions.siteId, siteId), eq(sessions.anonymousId, anonymousId)))
         .orderBy(asc(sessions.startedAt));
-      return rows.map((row) => ({
-        siteId: row.siteId,
-        id: row.id,
-        anonymousId: row.anonymousId,
-        startedAt: row.startedAt.getTime(),
-        lastEventAt: row.lastEventAt.getTime(),
-        touchAt: row.touchAt?.getTime() ?? null,
-        touch: touchFromColumns(row),
-      }));
+      return rows.map(toStoredSession);
     });
   }
 
@@ -222,14 +215,7 @@ export class PostgresStore implements Store {
         .from(visitors)
         .where(and(eq(visitors.siteId, siteId), eq(visitors.anonymousId, anonymousId)));
       if (!row) return null;
-      return {
-        siteId: row.siteId,
-        anonymousId: row.anonymousId,
-        firstSeenAt: row.firstSeenAt.getTime(),
-        lastSeenAt: row.lastSeenAt.getTime(),
-        firstTouch: (row.firstTouch as VisitorTouch | null) ?? null,
-        lastTouch: (row.lastTouch as VisitorTouch | null) ?? null,
-      };
+      return toStoredVisitor(row, await this.listSessions(siteId, anonymousId));
     });
   }
 
@@ -240,7 +226,7 @@ export class PostgresStore implements Store {
         .from(quarantine)
         .where(siteId === null ? isNull(quarantine.siteId) : eq(quarantine.siteId, siteId))
         .orderBy(asc(quarantine.quarantinedAt), asc(quarantine.id));
-      return rows.map((row) => ({ ...row, quarantinedAt: row.quarantinedAt.getTime() }));
+      return rows.map(toQuarantineEntry);
     });
   }
 }

@@ -1,6 +1,7 @@
 import type { Site } from '@leadloop/schema';
 import type { IngestPlan, SessionUpsert, StoredEvent, VisitorUpsert } from '../core/ingest-plan.ts';
 import type { KeyKind } from '../core/keys.ts';
+import type { VisitorTouch } from '../core/visitor-touches.ts';
 
 export type NewApiKey = { id: string; kind: KeyKind; prefix: string; hash: string };
 
@@ -18,7 +19,11 @@ export type QuarantineEntry = {
 };
 
 export type StoredSession = SessionUpsert;
-export type StoredVisitor = VisitorUpsert;
+export type StoredVisitor = VisitorUpsert & {
+  firstTouch: VisitorTouch | null;
+  /** The latest touch that came from somewhere: never `Direct`. */
+  lastTouch: VisitorTouch | null;
+};
 
 /** Everything the collector keeps, behind one interface with a D1 and a Postgres adapter. */
 export interface Store {

@@ -64,7 +64,10 @@ const touchColumns = () => ({
   deviceType: text('device_type'),
 });
 
-/** One row per browser (anonymous id), with its first touch and its last non-direct one. */
+/**
+ * One row per browser (anonymous id). Its first and last non-direct touch are read from its
+ * sessions: a session's touch can still change when an earlier pageview arrives late.
+ */
 export const visitors = pgTable(
   'visitors',
   {
@@ -74,10 +77,6 @@ export const visitors = pgTable(
     anonymousId: text('anonymous_id').notNull(),
     firstSeenAt: time('first_seen_at').notNull(),
     lastSeenAt: time('last_seen_at').notNull(),
-    firstTouchAt: time('first_touch_at'),
-    firstTouch: jsonb('first_touch').$type<JsonObject>(),
-    lastTouchAt: time('last_touch_at'),
-    lastTouch: jsonb('last_touch').$type<JsonObject>(),
   },
   (table) => [primaryKey({ columns: [table.siteId, table.anonymousId] })],
 );

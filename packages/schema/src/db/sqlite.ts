@@ -64,7 +64,10 @@ const touchColumns = () => ({
   deviceType: text('device_type'),
 });
 
-/** One row per browser (anonymous id), with its first touch and its last non-direct one. */
+/**
+ * One row per browser (anonymous id). Its first and last non-direct touch are read from its
+ * sessions: a session's touch can still change when an earlier pageview arrives late.
+ */
 export const visitors = sqliteTable(
   'visitors',
   {
@@ -74,10 +77,6 @@ export const visitors = sqliteTable(
     anonymousId: text('anonymous_id').notNull(),
     firstSeenAt: integer('first_seen_at', { mode: 'timestamp_ms' }).notNull(),
     lastSeenAt: integer('last_seen_at', { mode: 'timestamp_ms' }).notNull(),
-    firstTouchAt: integer('first_touch_at', { mode: 'timestamp_ms' }),
-    firstTouch: text('first_touch', { mode: 'json' }).$type<JsonObject>(),
-    lastTouchAt: integer('last_touch_at', { mode: 'timestamp_ms' }),
-    lastTouch: text('last_touch', { mode: 'json' }).$type<JsonObject>(),
   },
   (table) => [primaryKey({ columns: [table.siteId, table.anonymousId] })],
 );

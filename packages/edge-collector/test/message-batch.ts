@@ -1,7 +1,8 @@
 import type { consumeEvents } from '../src/runtime/events-consumer.ts';
 
-// The Queues runtime's half of a batch, for Node where there is no workerd: plain MessageBatch
-// objects that record what the consumer decided, settled the way the runtime settles them.
+// The Queues runtime's half of a batch, for Node (no workerd) and for what workerd's harness does
+// not report (retry delays): plain MessageBatch objects that record what the consumer decided,
+// settled the way the runtime settles them.
 
 type Batch = Parameters<typeof consumeEvents>[0];
 type RetryOptions = Parameters<Batch['retryAll']>[0];
