@@ -2,7 +2,8 @@ import { env } from 'cloudflare:workers';
 import { LIMITS } from '@leadloop/schema';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../src/app.ts';
-import type { EventRecord } from '../src/core/event-record.ts';
+import type { EventMessage } from '../src/core/event-record.ts';
+import type { EventSink } from '../src/core/event-sink.ts';
 import { queueSink } from '../src/runtime/queue-sink.ts';
 import { D1Store } from '../src/store/d1.ts';
 import {
@@ -128,6 +129,18 @@ describe('POST /v1/collect', () => {
     ]);
     const stored = await waitForEvents(own.site.id, 2);
     expect(stored.map((event) => event.id).sort()).toEqual(good.map((event) => event.id).sort());
+
+    // Not dropped: kept in quarantine with the reason it was refused.
+    const store = new D1Store(env.DB);
+    let quarantined = await store.listQuarantine(own.site.id);
+    for (let tries = 0; quarantined.length === 0 && tries < 50; tries++) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      quarantined = await store.listQuarantine(own.site.id);
+    }
+    expect(quarantined).toHaveLength(1);
+    expect(quarantined[0]).toMatchObject({ eventId: bad.id });
+    expect(quarantined[0]!.reason).toMatch(/^refused at collect: page\.url: /);
+    expect(JSON.parse(JSON.parse(quarantined[0]!.body).event)).toEqual(bad);
   });
 
   it('never lets __proto__ keys reach an object prototype', async () => {
@@ -259,7 +272,7 @@ describe('POST /v1/collect', () => {
 });
 
 describe('durable hand-over', () => {
-  function appWith(events: (records: EventRecord[]) => Promise<void>) {
+  function appWith(events: EventSink) {
     return createApp({
       store: new D1Store(env.DB),
       events,
@@ -289,11 +302,11 @@ describe('durable hand-over', () => {
     let sendBatchCalls = 0;
     const flakyQueue = {
       send: env.EVENTS.send.bind(env.EVENTS),
-      sendBatch: async (messages: Iterable<MessageSendRequest<EventRecord>>) => {
+      sendBatch: async (messages: Iterable<MessageSendRequest<EventMessage>>) => {
         if (++sendBatchCalls === 2) throw new Error('queue hiccup');
         return env.EVENTS.sendBatch(messages);
       },
-    } as unknown as Queue<EventRecord>;
+    } as unknown as Queue<EventMessage>;
     const body = JSON.stringify(batch(own.writeKey, events));
     const init = { method: 'POST', headers: { 'content-type': 'text/plain' }, body };
 
@@ -301,7 +314,7 @@ describe('durable hand-over', () => {
     await expectProblem(first, 503);
     expect(sendBatchCalls).toBe(2); // the first chunk was queued before the failure
 
-    const retry = await appWith(queueSink(env.EVENTS as Queue<EventRecord>)).request(
+    const retry = await appWith(queueSink(env.EVENTS as Queue<EventMessage>)).request(
       '/v1/collect',
       init,
     );

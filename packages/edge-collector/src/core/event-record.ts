@@ -93,6 +93,54 @@ export function toEventRecord(
   };
 }
 
+/**
+ * An event the collect route refused, travelling to quarantine with its reason: nothing received
+ * is silently dropped. Its body is kept as text, cut to 32 KB (a queue message holds 128 KB).
+ */
+export type RefusedEvent = {
+  refused: true;
+  siteId: string;
+  /** The id the event claimed, if it had one. */
+  id: string | null;
+  reason: string;
+  event: string;
+  receivedAt: number;
+};
+
+const MAX_REFUSED_EVENT_CHARS = 32 * 1024;
+
+export function toRefusedEvent(
+  siteId: string,
+  raw: unknown,
+  errors: readonly { path: string; message: string }[],
+  receivedAt: number,
+): RefusedEvent {
+  const claimedId = (raw as { id?: unknown } | null)?.id;
+  let event: string;
+  try {
+    event = JSON.stringify(raw) ?? String(raw);
+  } catch {
+    event = String(raw);
+  }
+  return {
+    refused: true,
+    siteId,
+    id: typeof claimedId === 'string' ? claimedId.slice(0, 200) : null,
+    reason: errors
+      .map((error) => `${error.path || '(event)'}: ${error.message}`)
+      .join('; ')
+      .slice(0, 1000),
+    event: event.slice(0, MAX_REFUSED_EVENT_CHARS),
+    receivedAt,
+  };
+}
+
+export const isRefusedEvent = (body: unknown): body is RefusedEvent =>
+  typeof body === 'object' && body !== null && (body as { refused?: unknown }).refused === true;
+
+/** What the `events` queue carries. */
+export type EventMessage = EventRecord | RefusedEvent;
+
 const nullableText = z.string().nullable();
 
 /**

@@ -1,4 +1,4 @@
-import { type EventRecord, eventRecordSchema } from '../core/event-record.ts';
+import { type EventRecord, eventRecordSchema, isRefusedEvent } from '../core/event-record.ts';
 import { planIngest } from '../core/ingest-plan.ts';
 import type { SiteHosts } from '../core/session-touch.ts';
 import type { QuarantineEntry, Store } from '../store/types.ts';
@@ -70,6 +70,10 @@ export async function consumeEvents(
   const valid: Valid[] = [];
   const rejected: { message: Message<unknown>; reason: string }[] = [];
   for (const message of batch.messages) {
+    if (isRefusedEvent(message.body)) {
+      rejected.push({ message, reason: `refused at collect: ${message.body.reason}` });
+      continue;
+    }
     const parsed = eventRecordSchema.safeParse(message.body);
     if (parsed.success) valid.push({ message, record: parsed.data });
     else {

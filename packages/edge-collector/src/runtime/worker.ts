@@ -1,7 +1,7 @@
 import sdkScript, { etag } from '@leadloop/sdk/script';
 import type { Hono } from 'hono';
 import { createApp, type Environment } from '../app.ts';
-import type { EventRecord } from '../core/event-record.ts';
+import type { EventMessage } from '../core/event-record.ts';
 import { D1Store } from '../store/d1.ts';
 import { connectPerOperation, PostgresStore } from '../store/postgres.ts';
 import type { Store } from '../store/types.ts';
@@ -20,7 +20,7 @@ let app: Hono | undefined;
 function appFor(env: Env): Hono {
   app ??= createApp({
     store: storeFor(env),
-    events: queueSink(env.EVENTS as Queue<EventRecord>),
+    events: queueSink(env.EVENTS as Queue<EventMessage>),
     config: {
       environment:
         env.LEADLOOP_ENV === 'development' ? 'development' : ('production' as Environment),

@@ -5,7 +5,7 @@ import { getCookie, setCookie } from 'hono/cookie';
 import { cors } from 'hono/cors';
 import type { AppDeps } from '../../app.ts';
 import { requestGeo } from '../../core/enrichment.ts';
-import { toEventRecord } from '../../core/event-record.ts';
+import { toEventRecord, toRefusedEvent } from '../../core/event-record.ts';
 import { firstPartyCookie } from '../../core/first-party-cookie.ts';
 import { sha256Hex } from '../../core/keys.ts';
 import { isOriginAllowed, originPatterns } from '../../core/origins.ts';
@@ -62,7 +62,8 @@ export function collectRoutes({ store, events, now = Date.now }: AppDeps): Hono 
     }),
     async (c) => {
       const receivedAt = now();
-      const parsed = parseCollectBatch(await readJsonBody(c.req.raw));
+      const body = await readJsonBody(c.req.raw);
+      const parsed = parseCollectBatch(body);
       if (!parsed.ok) throw validationFailed(parsed.errors);
       const { batch, rejected } = parsed;
 
@@ -85,9 +86,14 @@ export function collectRoutes({ store, events, now = Date.now }: AppDeps): Hono 
       const records = batch.events.map((event) =>
         toEventRecord(site.id, event, batch, receivedAt, request),
       );
-      if (records.length > 0) {
+      // Refused events go to quarantine with their reason, through the same hand-over.
+      const rawEvents = (body as { events: unknown[] }).events;
+      const refused = rejected.map(({ index, errors }) =>
+        toRefusedEvent(site.id, rawEvents[index], errors, receivedAt),
+      );
+      if (records.length + refused.length > 0) {
         try {
-          await events(records);
+          await events([...records, ...refused]);
         } catch (error) {
           console.error('event hand-over failed', error instanceof Error ? error.message : error);
           throw serviceUnavailable('Events could not be stored; retry later.', RETRY_AFTER_SECONDS);
