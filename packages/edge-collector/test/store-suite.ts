@@ -93,6 +93,7 @@ export function describeStore(name: string, getStore: () => Store) {
         country: 'DE',
         region: 'Bavaria',
         city: 'Munich',
+        timezone: 'Europe/Berlin',
         pageUrl: `${SITE_ORIGIN}/`,
         payload: { clientTimestamp: new Date(T0).toISOString() },
       });

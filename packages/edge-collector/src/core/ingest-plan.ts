@@ -19,6 +19,7 @@ export type StoredEvent = Omit<EventRecord, 'userAgent' | 'geo'> & {
   country: string | null;
   region: string | null;
   city: string | null;
+  timezone: string | null;
 };
 
 export type SessionUpsert = {
@@ -56,6 +57,7 @@ function storedEvent(record: EventRecord, enrichment: Enrichment): StoredEvent {
     country: enrichment.country ?? null,
     region: enrichment.region ?? null,
     city: enrichment.city ?? null,
+    timezone: enrichment.timezone ?? null,
   };
 }
 

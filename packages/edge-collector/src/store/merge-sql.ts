@@ -33,6 +33,7 @@ export const EVENT_COLUMNS: readonly Column[] = [
   ['country', 'text'],
   ['region', 'text'],
   ['city', 'text'],
+  ['timezone', 'text'],
   ['payload', 'json'],
 ];
 
@@ -91,6 +92,7 @@ export function eventRow(event: StoredEvent): unknown[] {
     event.country,
     event.region,
     event.city,
+    event.timezone,
     event.payload,
   ];
 }

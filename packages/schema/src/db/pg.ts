@@ -144,6 +144,8 @@ export const events = pgTable(
     country: text('country'),
     region: text('region'),
     city: text('city'),
+    /** The visitor's IANA time zone, from request.cf: the hour a lead wrote, in their day. */
+    timezone: text('timezone'),
     payload: jsonb('payload').$type<JsonObject>().notNull(),
   },
   (table) => [

@@ -146,6 +146,8 @@ export const events = sqliteTable(
     country: text('country'),
     region: text('region'),
     city: text('city'),
+    /** The visitor's IANA time zone, from request.cf: the hour a lead wrote, in their day. */
+    timezone: text('timezone'),
     /** attribution, traits, properties, form, call and context, as sent (after validation). */
     payload: text('payload', { mode: 'json' }).$type<JsonObject>().notNull(),
   },
