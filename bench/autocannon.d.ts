@@ -13,6 +13,8 @@ declare module 'autocannon' {
     connections?: number;
     duration?: number;
     amount?: number;
+    /** Milliseconds between samples; a run ends on one. */
+    sampleInt?: number;
     method?: string;
     headers?: Record<string, string>;
     requests?: Request[];

@@ -1,6 +1,8 @@
-// A realistic `POST /v1/collect` body: one visitor's batch of pageviews. Every event gets a fresh
-// UUID, because the collector stores an event id once per site (a repeat would be deduplicated).
+// A realistic `POST /v1/collect` body: one visitor's batch of pageviews, and the autocannon request
+// that sends a fresh one each time. Every event gets a fresh UUID, because the collector stores an
+// event id once per site (a repeat would be deduplicated).
 import { randomUUID } from 'node:crypto';
+import type { Request } from 'autocannon';
 
 export const EVENTS_PER_BATCH = 10;
 
@@ -21,4 +23,19 @@ export function collectBatch(writeKey: string): string {
     },
   }));
   return JSON.stringify({ writeKey, sentAt: now, events });
+}
+
+/** A fresh body per request; `tally.accepted` sums what the collector says it took. */
+export function collectRequests(writeKey: string, tally: { accepted: number }): Request[] {
+  return [
+    {
+      method: 'POST',
+      path: '/v1/collect',
+      headers: { 'content-type': 'text/plain' },
+      setupRequest: (request) => ({ ...request, body: collectBatch(writeKey) }),
+      onResponse: (status, body) => {
+        if (status === 202) tally.accepted += (JSON.parse(body) as { accepted: number }).accepted;
+      },
+    },
+  ];
 }

@@ -15,8 +15,22 @@ export type Load = {
 // Modest: the machine has two cores, shared by workerd, wrangler and this load generator.
 export const CONNECTIONS = 10;
 
-export async function load(url: string, seconds: number, requests?: Request[]): Promise<Load> {
-  const result = await autocannon({ url, connections: CONNECTIONS, duration: seconds, requests });
+/** For a number of seconds, or until a number of requests have been answered. */
+export type Length = { seconds: number } | { requests: number };
+
+export async function load(url: string, length: Length, requests?: Request[]): Promise<Load> {
+  const result = await autocannon({
+    url,
+    ...('seconds' in length
+      ? { connections: CONNECTIONS, duration: length.seconds }
+      : {
+          connections: Math.min(CONNECTIONS, length.requests),
+          amount: length.requests,
+          // autocannon notices the end on its sampling tick: 1 s by default.
+          sampleInt: 50,
+        }),
+    requests,
+  });
   const startedAt = result.start.getTime();
   const finishedAt = result.finish.getTime();
   return {
