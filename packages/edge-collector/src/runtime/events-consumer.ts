@@ -1,6 +1,7 @@
 import { type EventRecord, eventRecordSchema, isRefusedEvent } from '../core/event-record.ts';
 import { planIngest } from '../core/ingest-plan.ts';
 import type { SiteHosts } from '../core/session-touch.ts';
+import { cachedSiteLookup } from '../store/site-cache.ts';
 import type { QuarantineEntry, Store } from '../store/types.ts';
 
 // The `events` queue consumer. What it acknowledges is committed; what failed is retried with
@@ -10,6 +11,9 @@ import type { QuarantineEntry, Store } from '../store/types.ts';
 // every accepted event ends up stored or quarantined.
 
 const MAX_BODY_CHARS = 64 * 1024;
+
+// A site's allowed origins change rarely; a minute of staleness only delays a self-referral rule.
+const findSites = cachedSiteLookup(60_000);
 
 type Valid = { message: Message<unknown>; record: EventRecord };
 
@@ -87,8 +91,10 @@ export async function consumeEvents(
 
   let sites: Map<string, SiteHosts>;
   try {
-    const ids = [...new Set(valid.map(({ record }) => record.siteId))];
-    sites = new Map((await store.findSites(ids)).map((site) => [site.id, site]));
+    sites = await findSites(
+      store,
+      valid.map(({ record }) => record.siteId),
+    );
   } catch (error) {
     console.error('events batch: site lookup failed; retrying', errorText(error));
     for (const message of batch.messages)
