@@ -27,6 +27,19 @@ describe('scrubUrl', () => {
     expect(scrubUrl(url)).toBe(url);
   });
 
+  it('finds percent-encoded and upper-case names too', () => {
+    expect(scrubUrl('https://acme.test/?%74oken=abc&x=1')).toBe('https://acme.test/?x=1');
+    expect(scrubUrl('https://acme.test/?API_KEY=k&x=1')).toBe('https://acme.test/?x=1');
+  });
+
+  it('returns a URL that names no credential as it came', () => {
+    const url = 'https://acme.test/lp?utm_source=google&utm_medium=cpc&gclid=Cj0&q=roof%20repair';
+    expect(scrubUrl(url)).toBe(url);
+    expect(scrubUrl('https://acme.test/Pricing?utm_source=Google')).toBe(
+      'https://acme.test/Pricing?utm_source=Google',
+    );
+  });
+
   it('returns unparsable and empty values unchanged', () => {
     expect(scrubUrl('not a url')).toBe('not a url');
     expect(scrubUrl(undefined)).toBeUndefined();

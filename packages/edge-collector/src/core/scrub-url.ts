@@ -4,11 +4,16 @@
 const CREDENTIAL =
   /(^|[_.-])(pass|password|passwd|pwd|token|secret|auth|session|sid|sig|signature|key|apikey|code|otp|jwt|nonce)([_.-]|$)/i;
 
+/** Every credential name above contains one of these: a URL without any has nothing to drop. */
+const MAY_NAME_A_CREDENTIAL = /pass|pwd|token|secret|auth|session|sid|sig|key|code|otp|jwt|nonce/i;
+
 /** The URL without query parameters (or a fragment) that look like credentials. */
 export function scrubUrl(url: string): string;
 export function scrubUrl(url: string | undefined): string | undefined;
 export function scrubUrl(url: string | undefined): string | undefined {
-  if (!url) return url;
+  // Most URLs name no credential anywhere: skip parsing them (collect's hot path parses a lot).
+  // A percent-encoded name (`%74oken`) only shows once parsed.
+  if (!url || (!url.includes('%') && !MAY_NAME_A_CREDENTIAL.test(url))) return url;
   let parsed: URL;
   try {
     parsed = new URL(url);
