@@ -2,6 +2,7 @@ import { CLICK_ID_PARAMS, LIMITS } from '@leadloop/schema';
 import { type Channel, classifyChannel } from './channel.ts';
 import type { Enrichment } from './enrichment.ts';
 import { normaliseOrigin } from './origins.ts';
+import { withCampaignFields } from './touch-params.ts';
 
 /** Where a session came from: what attribution groups by. */
 export type SessionTouch = {
@@ -62,20 +63,17 @@ export function sessionTouch(
   site: SiteHosts,
   enrichment: Pick<Enrichment, 'country' | 'region' | 'city' | 'deviceType'>,
 ): SessionTouch {
-  let params = new URLSearchParams();
-  try {
-    params = new URL(pageUrl).searchParams;
-  } catch {}
+  // The same reading of the landing URL as the SDK's touches get (touch-params.ts).
+  const fromUrl = withCampaignFields({ landingPage: pageUrl });
   const pageHost = hostOf(pageUrl);
   const referrerHost = hostOf(referrer);
   const externalHost =
     referrerHost && !isOwnHost(referrerHost, pageHost, site) ? referrerHost : undefined;
-  const clickIdType = CLICK_ID_PARAMS.find((name) => params.get(name));
-  const utm = (field: string) => cut(params.get(`utm_${field}`));
-  const campaign = utm('campaign');
+  const clickIdType = CLICK_ID_PARAMS.find((name) => fromUrl.clickIds?.[name]);
+  const campaign = cut(fromUrl.campaign);
   const classified = classifyChannel({
-    source: utm('source') ?? undefined,
-    medium: utm('medium') ?? undefined,
+    source: cut(fromUrl.source) ?? undefined,
+    medium: cut(fromUrl.medium) ?? undefined,
     campaign: campaign ?? undefined,
     clickIdType,
     referrerHost: externalHost,
@@ -85,10 +83,10 @@ export function sessionTouch(
     source: cut(classified.source) ?? '(direct)',
     medium: cut(classified.medium) ?? '(none)',
     campaign,
-    term: utm('term'),
-    content: utm('content'),
+    term: cut(fromUrl.term),
+    content: cut(fromUrl.content),
     clickIdType: clickIdType ?? null,
-    clickId: clickIdType ? cut(params.get(clickIdType)) : null,
+    clickId: clickIdType ? cut(fromUrl.clickIds?.[clickIdType]) : null,
     referrerDomain: externalHost?.replace(/^www\./, '') ?? null,
     landingPage: pageUrl,
     country: enrichment.country ?? null,

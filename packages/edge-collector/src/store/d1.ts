@@ -8,24 +8,13 @@ import {
   sites,
   visitors,
 } from '@leadloop/schema/db/sqlite';
-import { and, asc, eq, inArray, isNull, type SQL, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, isNull, type SQL } from 'drizzle-orm';
 import { type DrizzleD1Database, drizzle } from 'drizzle-orm/d1';
 import { SQLiteSyncDialect } from 'drizzle-orm/sqlite-core';
 import type { IngestPlan, StoredEvent } from '../core/ingest-plan.ts';
 import type { KeyKind } from '../core/keys.ts';
 import { normaliseOrigin } from '../core/origins.ts';
-import {
-  EVENT_COLUMNS,
-  eventRow,
-  insertRows,
-  mergeSessionSql,
-  mergeVisitorSql,
-  rowJson,
-  SESSION_COLUMNS,
-  sessionRow,
-  VISITOR_COLUMNS,
-  visitorRow,
-} from './merge-sql.ts';
+import { ingestStatements, rowJson } from './merge-sql.ts';
 import {
   toQuarantineEntry,
   toSite,
@@ -114,36 +103,14 @@ export class D1Store implements Store {
   }
 
   async ingest(plan: IngestPlan): Promise<number> {
-    const statement = (query: SQL) => {
+    const { eventInserts, merges } = ingestStatements('sqlite', plan, jsonChunks);
+    if (eventInserts.length === 0) return 0;
+    const prepare = (query: SQL) => {
       const { sql: text, params } = this.dialect.sqlToQuery(query);
       return this.database.prepare(text).bind(...params);
     };
-    const eventInserts = jsonChunks(plan.events.map(eventRow)).map((json) =>
-      statement(
-        insertRows(
-          'sqlite',
-          'events',
-          EVENT_COLUMNS,
-          json,
-          sql`ON CONFLICT DO NOTHING RETURNING id`,
-        ),
-      ),
-    );
-    const merges = [
-      ...jsonChunks(plan.sessions.map(sessionRow)).map((json) =>
-        statement(
-          insertRows('sqlite', 'sessions', SESSION_COLUMNS, json, mergeSessionSql('sqlite')),
-        ),
-      ),
-      ...jsonChunks(plan.visitors.map(visitorRow)).map((json) =>
-        statement(
-          insertRows('sqlite', 'visitors', VISITOR_COLUMNS, json, mergeVisitorSql('sqlite')),
-        ),
-      ),
-    ];
-    if (eventInserts.length === 0) return 0;
     // One batch: one transaction.
-    const results = await this.database.batch([...eventInserts, ...merges]);
+    const results = await this.database.batch([...eventInserts, ...merges].map(prepare));
     return results
       .slice(0, eventInserts.length)
       .reduce((total, result) => total + result.results.length, 0);

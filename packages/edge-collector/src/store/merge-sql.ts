@@ -1,5 +1,5 @@
 import { type SQL, sql } from 'drizzle-orm';
-import type { SessionUpsert, StoredEvent, VisitorUpsert } from '../core/ingest-plan.ts';
+import type { IngestPlan, SessionUpsert, StoredEvent, VisitorUpsert } from '../core/ingest-plan.ts';
 import type { SessionTouch } from '../core/session-touch.ts';
 
 // The ingest statements both adapters run: rows travel as one JSON parameter of arrays (D1 allows
@@ -214,4 +214,31 @@ export function mergeVisitorSql(dialect: Dialect): SQL {
       `last_seen_at = ${greatest(dialect)}(visitors.last_seen_at, excluded.last_seen_at)`,
     ].join(', ')}`,
   );
+}
+
+/**
+ * The statements that write a plan: event inserts (each answering the ids it added) and the
+ * session and visitor merges, run in this order in one transaction. `toJson` turns rows into the
+ * JSON parameters to send: one per table on Postgres, size-bounded chunks on D1.
+ */
+export function ingestStatements(
+  dialect: Dialect,
+  plan: IngestPlan,
+  toJson: (rows: unknown[][]) => string[],
+): { eventInserts: SQL[]; merges: SQL[] } {
+  const statements = (rows: unknown[][], write: (json: string) => SQL) =>
+    rows.length === 0 ? [] : toJson(rows).map(write);
+  return {
+    eventInserts: statements(plan.events.map(eventRow), (json) =>
+      insertRows(dialect, 'events', EVENT_COLUMNS, json, sql`ON CONFLICT DO NOTHING RETURNING id`),
+    ),
+    merges: [
+      ...statements(plan.sessions.map(sessionRow), (json) =>
+        insertRows(dialect, 'sessions', SESSION_COLUMNS, json, mergeSessionSql(dialect)),
+      ),
+      ...statements(plan.visitors.map(visitorRow), (json) =>
+        insertRows(dialect, 'visitors', VISITOR_COLUMNS, json, mergeVisitorSql(dialect)),
+      ),
+    ],
+  };
 }

@@ -8,24 +8,13 @@ import {
   sites,
   visitors,
 } from '@leadloop/schema/db/pg';
-import { and, asc, eq, inArray, isNull, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, isNull } from 'drizzle-orm';
 import { drizzle, type PostgresJsDatabase } from 'drizzle-orm/postgres-js';
 import postgres from 'postgres';
 import type { IngestPlan, StoredEvent } from '../core/ingest-plan.ts';
 import type { KeyKind } from '../core/keys.ts';
 import { normaliseOrigin } from '../core/origins.ts';
-import {
-  EVENT_COLUMNS,
-  eventRow,
-  insertRows,
-  mergeSessionSql,
-  mergeVisitorSql,
-  rowsJson,
-  SESSION_COLUMNS,
-  sessionRow,
-  VISITOR_COLUMNS,
-  visitorRow,
-} from './merge-sql.ts';
+import { ingestStatements, rowsJson } from './merge-sql.ts';
 import {
   toQuarantineEntry,
   toSite,
@@ -132,39 +121,14 @@ export class PostgresStore implements Store {
   }
 
   ingest(plan: IngestPlan): Promise<number> {
-    if (plan.events.length === 0) return Promise.resolve(0);
+    const { eventInserts, merges } = ingestStatements('pg', plan, (rows) => [rowsJson(rows)]);
+    if (eventInserts.length === 0) return Promise.resolve(0);
     return this.use((db) =>
       db.transaction(async (tx) => {
-        const inserted = await tx.execute(
-          insertRows(
-            'pg',
-            'events',
-            EVENT_COLUMNS,
-            rowsJson(plan.events.map(eventRow)),
-            sql`ON CONFLICT DO NOTHING RETURNING id`,
-          ),
-        );
-        if (plan.sessions.length > 0)
-          await tx.execute(
-            insertRows(
-              'pg',
-              'sessions',
-              SESSION_COLUMNS,
-              rowsJson(plan.sessions.map(sessionRow)),
-              mergeSessionSql('pg'),
-            ),
-          );
-        if (plan.visitors.length > 0)
-          await tx.execute(
-            insertRows(
-              'pg',
-              'visitors',
-              VISITOR_COLUMNS,
-              rowsJson(plan.visitors.map(visitorRow)),
-              mergeVisitorSql('pg'),
-            ),
-          );
-        return inserted.length;
+        let inserted = 0;
+        for (const statement of eventInserts) inserted += (await tx.execute(statement)).length;
+        for (const statement of merges) await tx.execute(statement);
+        return inserted;
       }),
     );
   }
