@@ -5,6 +5,8 @@ import { notFound, onError } from './http/problem.ts';
 import { adminRoutes } from './http/routes/admin.ts';
 import { collectRoutes } from './http/routes/collect.ts';
 import { healthRoutes } from './http/routes/health.ts';
+import { leadRoutes } from './http/routes/leads.ts';
+import { scoringRoutes } from './http/routes/scoring.ts';
 import { type SdkScript, sdkScriptRoutes } from './http/routes/sdk-script.ts';
 import type { Store } from './store/types.ts';
 
@@ -40,7 +42,9 @@ export function createApp(deps: AppDeps): Hono {
     .route('/', healthRoutes())
     .route('/', sdkScriptRoutes(deps.sdkScript))
     .route('/v1/admin', adminRoutes(deps))
-    .route('/v1/collect', collectRoutes(deps));
+    .route('/v1/collect', collectRoutes(deps))
+    .route('/v1/leads', leadRoutes(deps))
+    .route('/v1/scoring', scoringRoutes(deps));
 
   const app = new Hono();
   app.route('/', routes);

@@ -21,6 +21,7 @@ describe('createSiteSchema', () => {
       name: 'Acme',
       allowedOrigins: [ORIGIN],
       timezone: 'UTC',
+      ignoredIdentifiers: [],
     });
   });
 
@@ -29,6 +30,7 @@ describe('createSiteSchema', () => {
       allowedOrigins: [ORIGIN, 'https://*.example.com'],
       timezone: 'Europe/Paris',
       defaultCountry: 'FR',
+      ignoredIdentifiers: ['info@example.com', 'sales@*'],
     });
     expect(createSiteSchema.parse(body)).toEqual(body);
   });

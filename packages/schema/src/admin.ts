@@ -48,6 +48,11 @@ export const createSiteSchema = z.strictObject({
     .string()
     .regex(/^[A-Z]{2}$/, { message: 'Expected an ISO 3166-1 alpha-2 code such as US' })
     .optional(),
+  /**
+   * Emails that never identify anyone on this site besides the built-in junk list: whole
+   * addresses (`info@acme.com`) or every address of a local part (`info@*`).
+   */
+  ignoredIdentifiers: z.array(z.string().trim().toLowerCase().min(1).max(320)).max(500).default([]),
 });
 
 export type CreateSiteInput = z.input<typeof createSiteSchema>;
@@ -59,6 +64,7 @@ export type Site = {
   allowedOrigins: string[];
   timezone: string;
   defaultCountry: string | null;
+  ignoredIdentifiers: string[];
   createdAt: string;
 };
 

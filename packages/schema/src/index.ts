@@ -3,6 +3,8 @@ export * from './attribution-params.ts';
 export * from './collect.ts';
 export * from './events.ts';
 export * from './json-value.ts';
+export * from './leads.ts';
 export * from './limits.ts';
 export * from './problem.ts';
+export * from './scoring.ts';
 export * from './utf8.ts';

@@ -138,8 +138,17 @@ export function toRefusedEvent(
 export const isRefusedEvent = (body: unknown): body is RefusedEvent =>
   typeof body === 'object' && body !== null && (body as { refused?: unknown }).refused === true;
 
+/** A request to rescore a site's leads after its rules changed, one page at a time. */
+export type RescoreJob = { rescore: true; siteId: string; after: string | null };
+
+export const isRescoreJob = (body: unknown): body is RescoreJob =>
+  typeof body === 'object' &&
+  body !== null &&
+  (body as { rescore?: unknown }).rescore === true &&
+  typeof (body as { siteId?: unknown }).siteId === 'string';
+
 /** What the `events` queue carries. */
-export type EventMessage = EventRecord | RefusedEvent;
+export type EventMessage = EventRecord | RefusedEvent | RescoreJob;
 
 const nullableText = z.string().nullable();
 

@@ -78,3 +78,6 @@ export const onError: ErrorHandler = (error) => {
     'Something failed on our side.',
   ).toResponse();
 };
+
+export const resourceNotFound = (detail: string) =>
+  new HttpProblem(404, 'not-found', 'Not found', detail);

@@ -1,14 +1,23 @@
-import { type EventRecord, eventRecordSchema, isRefusedEvent } from '../core/event-record.ts';
-import { planIngest } from '../core/ingest-plan.ts';
-import type { SiteHosts } from '../core/session-touch.ts';
+import type { Site } from '@leadloop/schema';
+import {
+  type EventMessage,
+  type EventRecord,
+  eventRecordSchema,
+  isRefusedEvent,
+  isRescoreJob,
+  type RescoreJob,
+} from '../core/event-record.ts';
+import { planIngest, type StoredEvent } from '../core/ingest-plan.ts';
 import { cachedSiteLookup } from '../store/site-cache.ts';
 import type { QuarantineEntry, Store } from '../store/types.ts';
+import { rescoreStep, updateLeads } from './lead-updater.ts';
 
 // The `events` queue consumer. What it acknowledges is committed; what failed is retried with
 // backoff, message by message, so one poison message never holds its batch back; a malformed
 // message or one for a site that no longer exists goes to quarantine at once, with its reason.
 // Messages that keep failing reach the dead-letter queue, whose consumer quarantines them too:
-// every accepted event ends up stored or quarantined.
+// every accepted event ends up stored or quarantined. Once stored, a batch's events are stitched
+// to leads and scored; a failure there sends the messages back too (storing them again is a no-op).
 
 const MAX_BODY_CHARS = 64 * 1024;
 
@@ -66,14 +75,25 @@ function errorText(error: unknown): string {
   return (cause instanceof Error ? cause.message : String(cause)).slice(0, 300);
 }
 
+export type ConsumerOptions = {
+  now?: () => number;
+  /** Sends follow-up work (the next page of a rescore) to the queue. */
+  enqueue?: (messages: EventMessage[]) => Promise<void>;
+};
+
 export async function consumeEvents(
   batch: MessageBatch<unknown>,
   store: Store,
-  now: () => number = Date.now,
+  { now = Date.now, enqueue }: ConsumerOptions = {},
 ): Promise<void> {
   const valid: Valid[] = [];
+  const rescores: { message: Message<unknown>; job: RescoreJob }[] = [];
   const rejected: { message: Message<unknown>; reason: string }[] = [];
   for (const message of batch.messages) {
+    if (isRescoreJob(message.body)) {
+      rescores.push({ message, job: message.body });
+      continue;
+    }
     if (isRefusedEvent(message.body)) {
       rejected.push({ message, reason: `refused at collect: ${message.body.reason}` });
       continue;
@@ -89,12 +109,12 @@ export async function consumeEvents(
     }
   }
 
-  let sites: Map<string, SiteHosts>;
+  let sites: Map<string, Site>;
   try {
-    sites = await findSites(
-      store,
-      valid.map(({ record }) => record.siteId),
-    );
+    sites = await findSites(store, [
+      ...valid.map(({ record }) => record.siteId),
+      ...rescores.map(({ job }) => job.siteId),
+    ]);
   } catch (error) {
     console.error('events batch: site lookup failed; retrying', errorText(error));
     for (const message of batch.messages)
@@ -122,17 +142,37 @@ export async function consumeEvents(
     }
   }
 
+  for (const { message, job } of rescores) {
+    const site = sites.get(job.siteId);
+    try {
+      const next = site ? await rescoreStep(store, site, job.after, now) : null;
+      if (next !== null && site) await enqueue?.([{ rescore: true, siteId: site.id, after: next }]);
+      message.ack();
+    } catch (error) {
+      console.error('rescore step failed; retrying', errorText(error));
+      message.retry({ delaySeconds: retryDelaySeconds(message.attempts) });
+    }
+  }
+
   const hostsOf = (siteId: string) => sites.get(siteId)!;
+  const plan = planIngest(
+    known.map(({ record }) => record),
+    hostsOf,
+  );
+  const storedEvents = new Map(plan.events.map((event) => [`${event.siteId}\n${event.id}`, event]));
   const ingest = (items: Valid[]) =>
     store.ingest(
-      planIngest(
-        items.map(({ record }) => record),
-        hostsOf,
-      ),
+      items === known
+        ? plan
+        : planIngest(
+            items.map(({ record }) => record),
+            hostsOf,
+          ),
     );
+  const stored: Valid[] = [];
   try {
     if (known.length > 0) await ingest(known);
-    for (const { message } of known) message.ack();
+    stored.push(...known);
   } catch (error) {
     // A database that cannot answer at all gets the batch back later, not a hundred doomed
     // transactions now.
@@ -151,10 +191,31 @@ export async function consumeEvents(
     for (const item of known) {
       try {
         await ingest([item]);
-        item.message.ack();
+        stored.push(item);
       } catch {
         item.message.retry({ delaySeconds: retryDelaySeconds(item.message.attempts) });
       }
+    }
+  }
+
+  // Leads, site by site: what fails comes back with its messages, and only that site's.
+  const bySite = new Map<string, Valid[]>();
+  for (const item of stored) {
+    const items = bySite.get(item.record.siteId) ?? [];
+    items.push(item);
+    bySite.set(item.record.siteId, items);
+  }
+  for (const [siteId, items] of bySite) {
+    const events = items.map(
+      ({ record }) => storedEvents.get(`${record.siteId}\n${record.id}`) as StoredEvent,
+    );
+    try {
+      await updateLeads(store, sites.get(siteId)!, events, { now });
+      for (const { message } of items) message.ack();
+    } catch (error) {
+      console.error('lead update failed; retrying', errorText(error));
+      for (const { message } of items)
+        message.retry({ delaySeconds: retryDelaySeconds(message.attempts) });
     }
   }
 }

@@ -41,7 +41,8 @@ export default {
     if (batch.queue.endsWith('-dlq')) {
       await quarantineDeadLetters(batch, storeFor(env));
     } else {
-      await consumeEvents(batch, storeFor(env));
+      const events = queueSink(env.EVENTS as Queue<EventMessage>);
+      await consumeEvents(batch, storeFor(env), { enqueue: events });
     }
   },
 } satisfies ExportedHandler<Env>;

@@ -8,12 +8,14 @@ import {
   sites,
   visitors,
 } from '@leadloop/schema/db/sqlite';
-import { and, asc, eq, inArray, isNull, type SQL } from 'drizzle-orm';
+import { and, asc, eq, inArray, isNull, type SQL, sql } from 'drizzle-orm';
 import { type DrizzleD1Database, drizzle } from 'drizzle-orm/d1';
 import { SQLiteSyncDialect } from 'drizzle-orm/sqlite-core';
 import type { IngestPlan, StoredEvent } from '../core/ingest-plan.ts';
 import type { KeyKind } from '../core/keys.ts';
 import { normaliseOrigin } from '../core/origins.ts';
+import { inList } from './identity-sql.ts';
+import { identityStore } from './identity-store.ts';
 import { ingestStatements, rowJson } from './merge-sql.ts';
 import {
   toQuarantineEntry,
@@ -23,6 +25,7 @@ import {
   toStoredVisitor,
 } from './rows.ts';
 import type {
+  LeadStore,
   NewApiKey,
   NewSite,
   QuarantineEntry,
@@ -56,13 +59,49 @@ export function jsonChunks(rows: unknown[][], maxBytes = MAX_JSON_BYTES): string
   return chunks;
 }
 
+/** How the shared identity queries run on D1: reads in one batch, writes in one batch. */
+function d1Runner(database: D1Database, db: DrizzleD1Database) {
+  const dialect = new SQLiteSyncDialect();
+  const prepare = (query: SQL) => {
+    const { sql: text, params } = dialect.sqlToQuery(query);
+    return database.prepare(text).bind(...params);
+  };
+  return {
+    dialect: 'sqlite' as const,
+    prepare,
+    all: async (query: SQL) => (await prepare(query).all<Record<string, unknown>>()).results,
+    allOf: async (queries: SQL[]) =>
+      (await database.batch<Record<string, unknown>>(queries.map(prepare))).map(
+        (result) => result.results,
+      ),
+    transaction: async (statements: SQL[]) => {
+      await database.batch(statements.map(prepare));
+    },
+    toJson: (rows: unknown[][]) => jsonChunks(rows),
+    sessionsOf: async (siteId: string, anonymousIds: string[]) =>
+      (
+        await db
+          .select()
+          .from(sessions)
+          .where(
+            and(
+              eq(sessions.siteId, siteId),
+              sql`${sessions.anonymousId} IN ${inList('sqlite', anonymousIds)}`,
+            ),
+          )
+      ).map(toStoredSession),
+  };
+}
+
 export class D1Store implements Store {
   private readonly db: DrizzleD1Database;
-  // The ingest statements are drizzle SQL run on D1 directly: drizzle's batch takes query builders.
-  private readonly dialect = new SQLiteSyncDialect();
+  private readonly runner: ReturnType<typeof d1Runner>;
+  readonly leads: LeadStore;
 
   constructor(private readonly database: D1Database) {
     this.db = drizzle(database);
+    this.runner = d1Runner(database, this.db);
+    this.leads = identityStore(this.runner);
   }
 
   async createSite(site: NewSite, keys: NewApiKey[]): Promise<Site> {
@@ -105,12 +144,10 @@ export class D1Store implements Store {
   async ingest(plan: IngestPlan): Promise<number> {
     const { eventInserts, merges } = ingestStatements('sqlite', plan, jsonChunks);
     if (eventInserts.length === 0) return 0;
-    const prepare = (query: SQL) => {
-      const { sql: text, params } = this.dialect.sqlToQuery(query);
-      return this.database.prepare(text).bind(...params);
-    };
     // One batch: one transaction.
-    const results = await this.database.batch([...eventInserts, ...merges].map(prepare));
+    const results = await this.database.batch(
+      [...eventInserts, ...merges].map(this.runner.prepare),
+    );
     return results
       .slice(0, eventInserts.length)
       .reduce((total, result) => total + result.results.length, 0);

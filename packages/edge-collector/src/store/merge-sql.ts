@@ -10,8 +10,8 @@ import type { SessionTouch } from '../core/session-touch.ts';
 export type Dialect = 'sqlite' | 'pg';
 
 /** How a column is read out of its JSON array slot. */
-type ColumnKind = 'text' | 'time' | 'bool' | 'json';
-type Column = readonly [name: string, kind: ColumnKind];
+type ColumnKind = 'text' | 'time' | 'int' | 'bool' | 'json';
+export type Column = readonly [name: string, kind: ColumnKind];
 
 export const EVENT_COLUMNS: readonly Column[] = [
   ['site_id', 'text'],
@@ -159,6 +159,8 @@ function readColumn(dialect: Dialect, [, kind]: Column, index: number): string {
       return `(value->>${index})`;
     case 'time':
       return `to_timestamp((value->>${index})::double precision / 1000)`;
+    case 'int':
+      return `(value->>${index})::integer`;
     case 'bool':
       return `(value->>${index})::boolean`;
     case 'json':
@@ -191,7 +193,7 @@ function whenBeats(table: string, at: string, wins: '<' | '>', column: string): 
   return `${column} = CASE WHEN excluded.${at} IS NOT NULL AND (${table}.${at} IS NULL OR excluded.${at} ${wins} ${table}.${at}) THEN excluded.${column} ELSE ${table}.${column} END`;
 }
 
-const least = (dialect: Dialect) => (dialect === 'sqlite' ? 'min' : 'least');
+export const least = (dialect: Dialect) => (dialect === 'sqlite' ? 'min' : 'least');
 const greatest = (dialect: Dialect) => (dialect === 'sqlite' ? 'max' : 'greatest');
 
 /** Sessions keep their earliest start, their latest event and the touch of their first pageview. */

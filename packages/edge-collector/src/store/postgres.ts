@@ -8,12 +8,14 @@ import {
   sites,
   visitors,
 } from '@leadloop/schema/db/pg';
-import { and, asc, eq, inArray, isNull } from 'drizzle-orm';
+import { and, asc, eq, inArray, isNull, type SQL, sql } from 'drizzle-orm';
 import { drizzle, type PostgresJsDatabase } from 'drizzle-orm/postgres-js';
 import postgres from 'postgres';
 import type { IngestPlan, StoredEvent } from '../core/ingest-plan.ts';
 import type { KeyKind } from '../core/keys.ts';
 import { normaliseOrigin } from '../core/origins.ts';
+import { inList } from './identity-sql.ts';
+import { identityStore, type SqlRunner } from './identity-store.ts';
 import { ingestStatements, rowsJson } from './merge-sql.ts';
 import {
   toQuarantineEntry,
@@ -23,6 +25,7 @@ import {
   toStoredVisitor,
 } from './rows.ts';
 import type {
+  LeadStore,
   NewApiKey,
   NewSite,
   QuarantineEntry,
@@ -61,7 +64,47 @@ export function connectPool(url: string, max = 10): Connect & { end(): Promise<v
 }
 
 export class PostgresStore implements Store {
-  constructor(private readonly connect: Connect) {}
+  readonly leads: LeadStore;
+
+  constructor(private readonly connect: Connect) {
+    this.leads = identityStore(this.runner());
+  }
+
+  /** How the shared identity queries run here: on one connection, writes in a transaction. */
+  private runner(): SqlRunner {
+    const rows = (result: unknown) => result as Record<string, unknown>[];
+    return {
+      dialect: 'pg',
+      all: (query: SQL) => this.use(async (db) => rows(await db.execute(query))),
+      allOf: (queries: SQL[]) =>
+        this.use(async (db) => {
+          const results: Record<string, unknown>[][] = [];
+          for (const query of queries) results.push(rows(await db.execute(query)));
+          return results;
+        }),
+      transaction: (statements: SQL[]) =>
+        this.use((db) =>
+          db.transaction(async (tx) => {
+            for (const statement of statements) await tx.execute(statement);
+          }),
+        ),
+      toJson: (json) => [rowsJson(json)],
+      sessionsOf: (siteId: string, anonymousIds: string[]) =>
+        this.use(async (db) =>
+          (
+            await db
+              .select()
+              .from(sessions)
+              .where(
+                and(
+                  eq(sessions.siteId, siteId),
+                  sql`${sessions.anonymousId} IN ${inList('pg', anonymousIds)}`,
+                ),
+              )
+          ).map(toStoredSession),
+        ),
+    };
+  }
 
   private async use<T>(work: (db: Database) => Promise<T>): Promise<T> {
     const { db, release } = this.connect();

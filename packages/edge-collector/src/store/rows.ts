@@ -12,6 +12,7 @@ type SiteColumns = {
   allowedOrigins: string[];
   timezone: string;
   defaultCountry: string | null;
+  ignoredIdentifiers: string[];
   createdAt: Date;
 };
 
@@ -22,6 +23,7 @@ export function toSite(row: SiteColumns): Site {
     allowedOrigins: row.allowedOrigins,
     timezone: row.timezone,
     defaultCountry: row.defaultCountry,
+    ignoredIdentifiers: row.ignoredIdentifiers,
     createdAt: row.createdAt.toISOString(),
   };
 }

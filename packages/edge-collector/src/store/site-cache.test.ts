@@ -9,6 +9,7 @@ const site = (id: string): Site => ({
   allowedOrigins: [],
   timezone: 'UTC',
   defaultCountry: null,
+  ignoredIdentifiers: [],
   createdAt: new Date(0).toISOString(),
 });
 

@@ -1,11 +1,23 @@
-import type { Site } from '@leadloop/schema';
+import type { ScoringRules, Site } from '@leadloop/schema';
+import type { Identifier } from '../core/identifiers.ts';
 import type { IngestPlan, SessionUpsert, StoredEvent, VisitorUpsert } from '../core/ingest-plan.ts';
 import type { KeyKind } from '../core/keys.ts';
+import type {
+  DomainChange,
+  IdentitySnapshot,
+  LeadEvent,
+  LeadRow,
+  LeadUpdatePlan,
+} from '../core/lead-update.ts';
+import type { IdentifierRow, Merge, VisitorLink } from '../core/stitching.ts';
 import type { VisitorTouch } from '../core/visitor-touches.ts';
 
 export type NewApiKey = { id: string; kind: KeyKind; prefix: string; hash: string };
 
-export type NewSite = Omit<Site, 'createdAt'> & { createdAt: Date };
+export type NewSite = Omit<Site, 'createdAt' | 'ignoredIdentifiers'> & {
+  createdAt: Date;
+  ignoredIdentifiers?: string[];
+};
 
 /** A queue message that could not be stored, kept with the reason so nothing accepted is lost. */
 export type QuarantineEntry = {
@@ -25,8 +37,51 @@ export type StoredVisitor = VisitorUpsert & {
   lastTouch: VisitorTouch | null;
 };
 
+/** What a batch touches: its browsers, the identifiers it carries, leads to rescore. */
+export type IdentityScope = {
+  anonymousIds: string[];
+  identifiers: Identifier[];
+  leadIds: string[];
+};
+
+/** What a lead's view is built from besides its row. */
+export type LeadParts = {
+  identifiers: IdentifierRow[];
+  /** Every link of every browser ever linked to the leads. */
+  links: VisitorLink[];
+  /** Those browsers' sessions. */
+  sessions: StoredSession[];
+};
+
+/** Leads: identity stitching and scoring state, read at a version and written only if current. */
+export interface LeadStore {
+  /** The site's identity state around a batch, with the version it was read at. */
+  loadIdentity(siteId: string, scope: IdentityScope): Promise<IdentitySnapshot>;
+  /** Every non-bot event of these browsers, as scoring reads them. */
+  loadLeadEvents(siteId: string, anonymousIds: string[]): Promise<LeadEvent[]>;
+  /**
+   * Writes a lead update and its domain changes in one transaction if the site's identity state
+   * is still at `expectedVersion`; false (nothing written) when another write came first.
+   */
+  commitLeadUpdate(siteId: string, expectedVersion: number, plan: LeadUpdatePlan): Promise<boolean>;
+  /** The site's scoring rules: the defaults until it stores its own. */
+  getScoringRules(siteId: string): Promise<ScoringRules>;
+  putScoringRules(siteId: string, rules: ScoringRules, now: number): Promise<void>;
+  /** Lead rows by id, merged ones included (with `mergedInto`). */
+  findLeads(siteId: string, leadIds: string[]): Promise<LeadRow[]>;
+  findLeadIdsByIdentifier(siteId: string, identifier: Identifier): Promise<string[]>;
+  /** Ids of leads not merged away, in id order after `after`. */
+  listLiveLeadIds(siteId: string, after: string | null, limit: number): Promise<string[]>;
+  loadLeadParts(siteId: string, leadIds: string[]): Promise<LeadParts>;
+  /** Domain changes in time order (the outbox webhooks are delivered from). */
+  listOutbox(siteId: string): Promise<DomainChange[]>;
+  listMerges(siteId: string): Promise<Merge[]>;
+}
+
 /** Everything the collector keeps, behind one interface with a D1 and a Postgres adapter. */
 export interface Store {
+  /** Leads: identity stitching and scoring (one implementation over both databases' SQL). */
+  readonly leads: LeadStore;
   /** Creates the site, its origins and its keys together, or nothing. */
   createSite(site: NewSite, keys: NewApiKey[]): Promise<Site>;
   /** The site owning an unrevoked key of this kind with this SHA-256 hash. */

@@ -1,5 +1,14 @@
 // Tables for Postgres: the same model as sqlite.ts, with timestamptz and jsonb.
-import { boolean, index, jsonb, pgTable, primaryKey, text, timestamp } from 'drizzle-orm/pg-core';
+import {
+  boolean,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+} from 'drizzle-orm/pg-core';
 import type { JsonObject } from '../json-value.ts';
 
 const time = (name: string) => timestamp(name, { withTimezone: true, mode: 'date', precision: 3 });
@@ -10,6 +19,8 @@ export const sites = pgTable('sites', {
   allowedOrigins: jsonb('allowed_origins').$type<string[]>().notNull(),
   timezone: text('timezone').notNull(),
   defaultCountry: text('default_country'),
+  /** Emails that never identify anyone here (`info@acme.com`, `info@*`), beyond the junk list. */
+  ignoredIdentifiers: jsonb('ignored_identifiers').$type<string[]>().notNull().default([]),
   createdAt: time('created_at').notNull(),
 });
 
@@ -154,3 +165,135 @@ export const events = pgTable(
     index('events_time_idx').on(table.siteId, table.occurredAt),
   ],
 );
+
+/**
+ * People: a lead is created by the first identification (an email or phone on a form, an
+ * identify call). What is stored is derived from its identifiers and events and recomputed when
+ * they change; `merged_into` marks a lead merged into an older one.
+ */
+export const leads = pgTable(
+  'leads',
+  {
+    siteId: text('site_id')
+      .notNull()
+      .references(() => sites.id, { onDelete: 'cascade' }),
+    id: text('id').notNull(),
+    /** When the lead first identified itself (its earliest identifying event). */
+    createdAt: time('created_at').notNull(),
+    updatedAt: time('updated_at').notNull(),
+    mergedInto: text('merged_into'),
+    status: text('status').notNull(),
+    score: integer('score').notNull(),
+    /** The score the last `lead.score_changed` announced: the next one is measured from it. */
+    notifiedScore: integer('notified_score').notNull(),
+    scoreReasons: jsonb('score_reasons').$type<{ group: string; points: number }[]>().notNull(),
+    email: text('email'),
+    phone: text('phone'),
+    name: text('name'),
+    traits: jsonb('traits').$type<JsonObject>().notNull(),
+  },
+  (table) => [
+    primaryKey({ columns: [table.siteId, table.id] }),
+    index('leads_email_idx').on(table.siteId, table.email),
+    index('leads_phone_idx').on(table.siteId, table.phone),
+    index('leads_merged_into_idx').on(table.siteId, table.mergedInto),
+  ],
+);
+
+/** Which lead owns an email, phone or external id: unique per site, so one person is one lead. */
+export const leadIdentifiers = pgTable(
+  'lead_identifiers',
+  {
+    siteId: text('site_id')
+      .notNull()
+      .references(() => sites.id, { onDelete: 'cascade' }),
+    kind: text('kind', { enum: ['email', 'phone', 'external_id'] }).notNull(),
+    value: text('value').notNull(),
+    leadId: text('lead_id').notNull(),
+    firstSeenAt: time('first_seen_at').notNull(),
+  },
+  (table) => [
+    primaryKey({ columns: [table.siteId, table.kind, table.value] }),
+    index('lead_identifiers_lead_idx').on(table.siteId, table.leadId),
+  ],
+);
+
+/**
+ * One row per identifying event: from `linked_at` on, the browser belongs to that lead; its first
+ * link also covers everything before (retroactive). A shared browser thus moves to the next
+ * person without merging them.
+ */
+export const visitorLinks = pgTable(
+  'visitor_links',
+  {
+    siteId: text('site_id')
+      .notNull()
+      .references(() => sites.id, { onDelete: 'cascade' }),
+    eventId: text('event_id').notNull(),
+    anonymousId: text('anonymous_id').notNull(),
+    leadId: text('lead_id').notNull(),
+    linkedAt: time('linked_at').notNull(),
+  },
+  (table) => [
+    primaryKey({ columns: [table.siteId, table.eventId] }),
+    index('visitor_links_visitor_idx').on(table.siteId, table.anonymousId),
+    index('visitor_links_lead_idx').on(table.siteId, table.leadId),
+  ],
+);
+
+/** Every merge, with the event that proved two leads were one person. */
+export const leadMerges = pgTable(
+  'lead_merges',
+  {
+    siteId: text('site_id')
+      .notNull()
+      .references(() => sites.id, { onDelete: 'cascade' }),
+    fromLeadId: text('from_lead_id').notNull(),
+    intoLeadId: text('into_lead_id').notNull(),
+    eventId: text('event_id').notNull(),
+    mergedAt: time('merged_at').notNull(),
+  },
+  (table) => [primaryKey({ columns: [table.siteId, table.fromLeadId] })],
+);
+
+/**
+ * Domain changes (`lead.created`, `lead.score_changed`, `form.submitted`, …), written in the same
+ * transaction as the state they describe: the outbox webhooks are delivered from.
+ */
+export const outbox = pgTable(
+  'outbox',
+  {
+    siteId: text('site_id')
+      .notNull()
+      .references(() => sites.id, { onDelete: 'cascade' }),
+    id: text('id').notNull(),
+    type: text('type').notNull(),
+    leadId: text('lead_id'),
+    occurredAt: time('occurred_at').notNull(),
+    data: jsonb('data').$type<JsonObject>().notNull(),
+  },
+  (table) => [
+    primaryKey({ columns: [table.siteId, table.id] }),
+    index('outbox_time_idx').on(table.siteId, table.occurredAt),
+  ],
+);
+
+/** A site's scoring rules, when it has changed the defaults. */
+export const scoringRules = pgTable('scoring_rules', {
+  siteId: text('site_id')
+    .primaryKey()
+    .references(() => sites.id, { onDelete: 'cascade' }),
+  rules: jsonb('rules').$type<JsonObject>().notNull(),
+  updatedAt: time('updated_at').notNull(),
+});
+
+/**
+ * A counter per site that every identity and scoring write moves on: a write whose reads are no
+ * longer current fails and is recomputed, so two consumers never overwrite each other's leads.
+ */
+export const identityVersions = pgTable('identity_versions', {
+  siteId: text('site_id')
+    .primaryKey()
+    .references(() => sites.id, { onDelete: 'cascade' }),
+  version: integer('version').notNull(),
+});

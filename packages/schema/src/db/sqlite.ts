@@ -1,4 +1,5 @@
 // Tables for D1 (SQLite). Times are integer milliseconds since the epoch; JSON is stored as text.
+import { sql } from 'drizzle-orm';
 import { index, integer, primaryKey, sqliteTable, text } from 'drizzle-orm/sqlite-core';
 import type { JsonObject } from '../json-value.ts';
 
@@ -8,6 +9,11 @@ export const sites = sqliteTable('sites', {
   allowedOrigins: text('allowed_origins', { mode: 'json' }).$type<string[]>().notNull(),
   timezone: text('timezone').notNull(),
   defaultCountry: text('default_country'),
+  /** Emails that never identify anyone here (`info@acme.com`, `info@*`), beyond the junk list. */
+  ignoredIdentifiers: text('ignored_identifiers', { mode: 'json' })
+    .$type<string[]>()
+    .notNull()
+    .default(sql`'[]'`),
   createdAt: integer('created_at', { mode: 'timestamp_ms' }).notNull(),
 });
 
@@ -157,3 +163,137 @@ export const events = sqliteTable(
     index('events_time_idx').on(table.siteId, table.occurredAt),
   ],
 );
+
+/**
+ * People: a lead is created by the first identification (an email or phone on a form, an
+ * identify call). What is stored is derived from its identifiers and events and recomputed when
+ * they change; `merged_into` marks a lead merged into an older one.
+ */
+export const leads = sqliteTable(
+  'leads',
+  {
+    siteId: text('site_id')
+      .notNull()
+      .references(() => sites.id, { onDelete: 'cascade' }),
+    id: text('id').notNull(),
+    /** When the lead first identified itself (its earliest identifying event). */
+    createdAt: integer('created_at', { mode: 'timestamp_ms' }).notNull(),
+    updatedAt: integer('updated_at', { mode: 'timestamp_ms' }).notNull(),
+    mergedInto: text('merged_into'),
+    status: text('status').notNull(),
+    score: integer('score').notNull(),
+    /** The score the last `lead.score_changed` announced: the next one is measured from it. */
+    notifiedScore: integer('notified_score').notNull(),
+    scoreReasons: text('score_reasons', { mode: 'json' })
+      .$type<{ group: string; points: number }[]>()
+      .notNull(),
+    email: text('email'),
+    phone: text('phone'),
+    name: text('name'),
+    traits: text('traits', { mode: 'json' }).$type<JsonObject>().notNull(),
+  },
+  (table) => [
+    primaryKey({ columns: [table.siteId, table.id] }),
+    index('leads_email_idx').on(table.siteId, table.email),
+    index('leads_phone_idx').on(table.siteId, table.phone),
+    index('leads_merged_into_idx').on(table.siteId, table.mergedInto),
+  ],
+);
+
+/** Which lead owns an email, phone or external id: unique per site, so one person is one lead. */
+export const leadIdentifiers = sqliteTable(
+  'lead_identifiers',
+  {
+    siteId: text('site_id')
+      .notNull()
+      .references(() => sites.id, { onDelete: 'cascade' }),
+    kind: text('kind', { enum: ['email', 'phone', 'external_id'] }).notNull(),
+    value: text('value').notNull(),
+    leadId: text('lead_id').notNull(),
+    firstSeenAt: integer('first_seen_at', { mode: 'timestamp_ms' }).notNull(),
+  },
+  (table) => [
+    primaryKey({ columns: [table.siteId, table.kind, table.value] }),
+    index('lead_identifiers_lead_idx').on(table.siteId, table.leadId),
+  ],
+);
+
+/**
+ * One row per identifying event: from `linked_at` on, the browser belongs to that lead; its first
+ * link also covers everything before (retroactive). A shared browser thus moves to the next
+ * person without merging them.
+ */
+export const visitorLinks = sqliteTable(
+  'visitor_links',
+  {
+    siteId: text('site_id')
+      .notNull()
+      .references(() => sites.id, { onDelete: 'cascade' }),
+    eventId: text('event_id').notNull(),
+    anonymousId: text('anonymous_id').notNull(),
+    leadId: text('lead_id').notNull(),
+    linkedAt: integer('linked_at', { mode: 'timestamp_ms' }).notNull(),
+  },
+  (table) => [
+    primaryKey({ columns: [table.siteId, table.eventId] }),
+    index('visitor_links_visitor_idx').on(table.siteId, table.anonymousId),
+    index('visitor_links_lead_idx').on(table.siteId, table.leadId),
+  ],
+);
+
+/** Every merge, with the event that proved two leads were one person. */
+export const leadMerges = sqliteTable(
+  'lead_merges',
+  {
+    siteId: text('site_id')
+      .notNull()
+      .references(() => sites.id, { onDelete: 'cascade' }),
+    fromLeadId: text('from_lead_id').notNull(),
+    intoLeadId: text('into_lead_id').notNull(),
+    eventId: text('event_id').notNull(),
+    mergedAt: integer('merged_at', { mode: 'timestamp_ms' }).notNull(),
+  },
+  (table) => [primaryKey({ columns: [table.siteId, table.fromLeadId] })],
+);
+
+/**
+ * Domain changes (`lead.created`, `lead.score_changed`, `form.submitted`, …), written in the same
+ * transaction as the state they describe: the outbox webhooks are delivered from.
+ */
+export const outbox = sqliteTable(
+  'outbox',
+  {
+    siteId: text('site_id')
+      .notNull()
+      .references(() => sites.id, { onDelete: 'cascade' }),
+    id: text('id').notNull(),
+    type: text('type').notNull(),
+    leadId: text('lead_id'),
+    occurredAt: integer('occurred_at', { mode: 'timestamp_ms' }).notNull(),
+    data: text('data', { mode: 'json' }).$type<JsonObject>().notNull(),
+  },
+  (table) => [
+    primaryKey({ columns: [table.siteId, table.id] }),
+    index('outbox_time_idx').on(table.siteId, table.occurredAt),
+  ],
+);
+
+/** A site's scoring rules, when it has changed the defaults. */
+export const scoringRules = sqliteTable('scoring_rules', {
+  siteId: text('site_id')
+    .primaryKey()
+    .references(() => sites.id, { onDelete: 'cascade' }),
+  rules: text('rules', { mode: 'json' }).$type<JsonObject>().notNull(),
+  updatedAt: integer('updated_at', { mode: 'timestamp_ms' }).notNull(),
+});
+
+/**
+ * A counter per site that every identity and scoring write moves on: a write whose reads are no
+ * longer current fails and is recomputed, so two consumers never overwrite each other's leads.
+ */
+export const identityVersions = sqliteTable('identity_versions', {
+  siteId: text('site_id')
+    .primaryKey()
+    .references(() => sites.id, { onDelete: 'cascade' }),
+  version: integer('version').notNull(),
+});

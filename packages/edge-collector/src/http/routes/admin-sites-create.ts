@@ -27,6 +27,7 @@ export function createSite({ store, now = Date.now }: AppDeps): Handler {
         allowedOrigins: parsed.data.allowedOrigins,
         timezone: parsed.data.timezone,
         defaultCountry: parsed.data.defaultCountry ?? null,
+        ignoredIdentifiers: parsed.data.ignoredIdentifiers,
         createdAt: new Date(now()),
       },
       keys,

@@ -1,0 +1,346 @@
+import type { JsonObject, LeadStatus, ScoreReason, ScoringRules } from '@leadloop/schema';
+import { type IdentifierSettings, identifierKey, identifiersOf } from './identifiers.ts';
+import type { StoredEvent } from './ingest-plan.ts';
+import { nextStatus, type ScoringEvent, scoreChangeIsNews, scoreLead } from './scoring.ts';
+import {
+  byLinkTime,
+  type IdentifierRow,
+  type IdentifyingEvent,
+  type IdentityGraph,
+  leadAt,
+  type Merge,
+  type StitchOutcome,
+  stitch,
+  type VisitorLink,
+} from './stitching.ts';
+
+// What a batch changes about a site's leads, in two pure steps around one read: `stitchBatch`
+// decides who is who (and so whose events must be read), `planLeadUpdate` recomputes those leads
+// from their stored events and lists the rows to write and the domain changes to announce.
+
+export type LeadRow = {
+  id: string;
+  createdAt: number;
+  updatedAt: number;
+  mergedInto: string | null;
+  status: LeadStatus;
+  score: number;
+  notifiedScore: number;
+  scoreReasons: ScoreReason[];
+  email: string | null;
+  phone: string | null;
+  name: string | null;
+  traits: JsonObject;
+};
+
+/** A stored event as lead recomputation reads it. */
+export type LeadEvent = ScoringEvent & { anonymousId: string; traits: JsonObject | null };
+
+/** The part of a site's identity state a batch touches, with the version it was read at. */
+export type IdentitySnapshot = {
+  version: number;
+  rules: ScoringRules;
+  leads: LeadRow[];
+  identifiers: IdentifierRow[];
+  links: VisitorLink[];
+};
+
+export type DomainChange = {
+  id: string;
+  type: string;
+  leadId: string | null;
+  occurredAt: number;
+  data: JsonObject;
+};
+
+export type LeadUpdatePlan = {
+  leads: LeadRow[];
+  identifiers: IdentifierRow[];
+  links: VisitorLink[];
+  merges: Merge[];
+  changes: DomainChange[];
+};
+
+export type Stitched = {
+  graph: IdentityGraph;
+  outcome: StitchOutcome;
+  /** Live leads whose stored row must be recomputed. */
+  affected: Set<string>;
+  /** The browsers whose events those leads are made of. */
+  visitors: string[];
+};
+
+const isJsonObject = (value: unknown): value is JsonObject =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+function identifyingEvents(batch: readonly StoredEvent[], settings: IdentifierSettings) {
+  const found: IdentifyingEvent[] = [];
+  for (const event of batch) {
+    if (event.bot) continue;
+    const traits = event.payload.traits;
+    const identifiers = identifiersOf(isJsonObject(traits) ? traits : undefined, settings);
+    if (identifiers.length > 0)
+      found.push({
+        id: event.id,
+        anonymousId: event.anonymousId,
+        occurredAt: event.occurredAt,
+        identifiers,
+      });
+  }
+  return found;
+}
+
+/**
+ * Stitches a batch into a copy of the snapshot's graph. `alsoRescore` adds leads to recompute
+ * whatever the batch holds (a rescore after a rule change).
+ */
+export function stitchBatch(
+  snapshot: IdentitySnapshot,
+  batch: readonly StoredEvent[],
+  settings: IdentifierSettings,
+  newLeadId: () => string,
+  alsoRescore: readonly string[] = [],
+): Stitched {
+  const graph: IdentityGraph = {
+    leads: new Map(
+      snapshot.leads.map((lead) => [
+        lead.id,
+        { id: lead.id, createdAt: lead.createdAt, mergedInto: lead.mergedInto },
+      ]),
+    ),
+    identifiers: new Map(snapshot.identifiers.map((row) => [identifierKey(row), { ...row }])),
+    links: new Map(snapshot.links.map((link) => [link.eventId, { ...link }])),
+  };
+  const outcome = stitch(graph, identifyingEvents(batch, settings), newLeadId);
+
+  const batchVisitors = new Set(
+    batch.filter((event) => !event.bot).map((event) => event.anonymousId),
+  );
+  const affected = new Set<string>(alsoRescore.filter((id) => graph.leads.has(id)));
+  for (const link of graph.links.values())
+    if (batchVisitors.has(link.anonymousId)) affected.add(link.leadId);
+  for (const merge of outcome.merges) affected.add(merge.intoLeadId);
+  for (const id of [...affected]) if (graph.leads.get(id)?.mergedInto) affected.delete(id);
+
+  const visitors = new Set<string>();
+  for (const link of graph.links.values())
+    if (affected.has(link.leadId)) visitors.add(link.anonymousId);
+  return { graph, outcome, affected, visitors: [...visitors].sort() };
+}
+
+const byTime = (a: LeadEvent, b: LeadEvent) =>
+  a.occurredAt - b.occurredAt || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+
+function firstOf(rows: IdentifierRow[], kind: IdentifierRow['kind']): string | null {
+  const ofKind = rows
+    .filter((row) => row.kind === kind)
+    .sort((a, b) => a.firstSeenAt - b.firstSeenAt || (a.value < b.value ? -1 : 1));
+  return ofKind[0]?.value ?? null;
+}
+
+/** Traits as the lead declared them, the latest value of each winning; identifiers left out. */
+function mergedTraits(events: readonly LeadEvent[]): JsonObject {
+  const traits: JsonObject = {};
+  for (const event of events) {
+    if (!event.traits) continue;
+    for (const [key, value] of Object.entries(event.traits)) {
+      if (key === 'email' || key === 'phone' || key === '__proto__') continue;
+      traits[key] = value;
+    }
+  }
+  return traits;
+}
+
+function nameFrom(traits: JsonObject): string | null {
+  const text = (value: unknown) =>
+    typeof value === 'string' && value.trim() ? value.trim() : null;
+  const whole = text(traits.name);
+  if (whole) return whole.slice(0, 200);
+  const parts = [
+    text(traits.firstName ?? traits.first_name),
+    text(traits.lastName ?? traits.last_name),
+  ];
+  const joined = parts.filter(Boolean).join(' ');
+  return joined ? joined.slice(0, 200) : null;
+}
+
+const sameRow = (a: LeadRow, b: LeadRow) =>
+  JSON.stringify({ ...a, updatedAt: 0 }) === JSON.stringify({ ...b, updatedAt: 0 });
+
+function eventData(event: StoredEvent, leadId: string | null): JsonObject {
+  const { form, call } = event.payload;
+  return {
+    eventId: event.id,
+    leadId,
+    anonymousId: event.anonymousId,
+    sessionId: event.sessionId,
+    occurredAt: new Date(event.occurredAt).toISOString(),
+    page: { url: event.pageUrl, path: event.pagePath, title: event.pageTitle },
+    ...(event.type === 'form_submit' && isJsonObject(form) ? { form } : {}),
+    ...(event.type === 'call_click' && isJsonObject(call) ? { call } : {}),
+  };
+}
+
+export type LeadUpdateInput = {
+  snapshot: IdentitySnapshot;
+  stitched: Stitched;
+  /** Every stored, non-bot event of `stitched.visitors`. */
+  events: readonly LeadEvent[];
+  /** The batch's own events (for `form.submitted` and `call.clicked`). */
+  batch: readonly StoredEvent[];
+  now: number;
+  newId: () => string;
+};
+
+export function planLeadUpdate(input: LeadUpdateInput): LeadUpdatePlan {
+  const { snapshot, stitched, now, newId } = input;
+  const { graph, outcome } = stitched;
+  const rules = snapshot.rules;
+  const before = new Map(snapshot.leads.map((lead) => [lead.id, lead]));
+  const plan: LeadUpdatePlan = {
+    leads: [],
+    identifiers: [],
+    links: [],
+    merges: outcome.merges,
+    changes: [],
+  };
+
+  const linksByVisitor = new Map<string, VisitorLink[]>();
+  for (const link of graph.links.values()) {
+    const links = linksByVisitor.get(link.anonymousId) ?? [];
+    links.push(link);
+    linksByVisitor.set(link.anonymousId, links);
+  }
+  for (const links of linksByVisitor.values()) links.sort(byLinkTime);
+  const leadOf = (anonymousId: string, at: number) =>
+    leadAt(linksByVisitor.get(anonymousId) ?? [], at);
+
+  const eventsByLead = new Map<string, LeadEvent[]>();
+  for (const event of [...input.events].sort(byTime)) {
+    const leadId = leadOf(event.anonymousId, event.occurredAt);
+    if (!leadId || !stitched.affected.has(leadId)) continue;
+    const events = eventsByLead.get(leadId) ?? [];
+    events.push(event);
+    eventsByLead.set(leadId, events);
+  }
+  const identifiersByLead = new Map<string, IdentifierRow[]>();
+  for (const row of graph.identifiers.values()) {
+    const rows = identifiersByLead.get(row.leadId) ?? [];
+    rows.push(row);
+    identifiersByLead.set(row.leadId, rows);
+  }
+
+  const change = (
+    type: string,
+    leadId: string | null,
+    occurredAt: number,
+    data: JsonObject,
+    id?: string,
+  ) => plan.changes.push({ id: id ?? `${type}:${newId()}`, type, leadId, occurredAt, data });
+
+  for (const created of outcome.created)
+    change(
+      'lead.created',
+      created.leadId,
+      created.at,
+      { leadId: created.leadId, anonymousId: created.anonymousId, eventId: created.eventId },
+      `lead.created:${created.leadId}`,
+    );
+  for (const identified of outcome.identified)
+    change(
+      'lead.identified',
+      identified.leadId,
+      identified.at,
+      {
+        leadId: identified.leadId,
+        anonymousId: identified.anonymousId,
+        eventId: identified.eventId,
+        newVisitor: identified.newVisitor,
+        added: identified.added.map(({ kind, value }) => ({ kind, value })),
+      },
+      `lead.identified:${identified.eventId}`,
+    );
+  for (const merge of outcome.merges)
+    change(
+      'lead.merged',
+      merge.intoLeadId,
+      merge.mergedAt,
+      { ...merge },
+      `lead.merged:${merge.fromLeadId}`,
+    );
+
+  for (const leadId of [...stitched.affected].sort()) {
+    const identity = graph.leads.get(leadId)!;
+    const previous = before.get(leadId);
+    const identifiers = identifiersByLead.get(leadId) ?? [];
+    const events = eventsByLead.get(leadId) ?? [];
+    const traits = mergedTraits(events);
+    const email = firstOf(identifiers, 'email');
+    const phone = firstOf(identifiers, 'phone');
+    const scored = scoreLead({ events, traits: { ...traits, email, phone } }, rules, now);
+    const status = nextStatus(previous?.status ?? 'lead', scored.score, rules);
+    let notifiedScore = previous?.notifiedScore ?? 0;
+    if (scoreChangeIsNews(notifiedScore, scored.score, rules)) {
+      change('lead.score_changed', leadId, now, {
+        leadId,
+        previous: notifiedScore,
+        current: scored.score,
+        reasons: scored.reasons,
+      });
+      notifiedScore = scored.score;
+    }
+    if (previous && previous.status !== status)
+      change('lead.status_changed', leadId, now, {
+        leadId,
+        previous: previous.status,
+        current: status,
+      });
+    else if (!previous && status !== 'lead')
+      change('lead.status_changed', leadId, now, { leadId, previous: 'lead', current: status });
+
+    const row: LeadRow = {
+      id: leadId,
+      createdAt: identity.createdAt,
+      updatedAt: now,
+      mergedInto: null,
+      status,
+      score: scored.score,
+      notifiedScore,
+      scoreReasons: scored.reasons,
+      email,
+      phone,
+      name: nameFrom(traits),
+      traits,
+    };
+    if (!previous || !sameRow(previous, row)) plan.leads.push(row);
+  }
+  for (const merge of outcome.merges) {
+    const loser = before.get(merge.fromLeadId);
+    // A lead made and merged within this batch was never stored: nothing to mark.
+    if (loser)
+      plan.leads.push({
+        ...loser,
+        mergedInto: graph.leads.get(merge.fromLeadId)!.mergedInto,
+        updatedAt: now,
+      });
+  }
+
+  const identifiersBefore = new Map(snapshot.identifiers.map((row) => [identifierKey(row), row]));
+  for (const [key, row] of graph.identifiers) {
+    const old = identifiersBefore.get(key);
+    if (!old || old.leadId !== row.leadId || old.firstSeenAt !== row.firstSeenAt)
+      plan.identifiers.push(row);
+  }
+  const linksBefore = new Map(snapshot.links.map((link) => [link.eventId, link]));
+  for (const [eventId, link] of graph.links) {
+    if (linksBefore.get(eventId)?.leadId !== link.leadId) plan.links.push(link);
+  }
+
+  for (const event of input.batch) {
+    if (event.bot || (event.type !== 'form_submit' && event.type !== 'call_click')) continue;
+    const type = event.type === 'form_submit' ? 'form.submitted' : 'call.clicked';
+    const leadId = leadOf(event.anonymousId, event.occurredAt);
+    change(type, leadId, event.occurredAt, eventData(event, leadId), `${type}:${event.id}`);
+  }
+  return plan;
+}

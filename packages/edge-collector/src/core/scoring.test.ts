@@ -1,0 +1,163 @@
+import { DEFAULT_SCORING_RULES, type ScoringRules, scoringRulesSchema } from '@leadloop/schema';
+import { describe, expect, it } from 'vitest';
+import { nextStatus, type ScoringEvent, scoreChangeIsNews, scoreLead } from './scoring.ts';
+
+const NOW = Date.parse('2026-11-23T12:00:00Z');
+const DAY = 86_400_000;
+let sequence = 0;
+
+function event(type: string, overrides: Partial<ScoringEvent> = {}): ScoringEvent {
+  sequence++;
+  return {
+    id: `e${String(sequence).padStart(4, '0')}`,
+    type,
+    sessionId: 's1',
+    occurredAt: NOW,
+    path: '/',
+    name: null,
+    formId: null,
+    formName: null,
+    ...overrides,
+  };
+}
+
+const score = (events: ScoringEvent[], rules: ScoringRules = DEFAULT_SCORING_RULES, traits = {}) =>
+  scoreLead({ events, traits }, rules, NOW);
+
+describe('scoreLead with the default rules', () => {
+  it('gives the documented points: form +50 then +10, call +20, pricing/contact +10, page +1, return visit +3', () => {
+    const result = score([
+      event('pageview', { path: '/' }),
+      event('pageview', { path: '/pricing' }),
+      event('pageview', { path: '/contact/sales' }),
+      event('form_submit', { path: '/contact' }),
+      event('form_submit', { path: '/contact' }),
+      event('call_click'),
+      event('pageview', { sessionId: 's2', path: '/blog' }),
+    ]);
+    expect(result.reasons).toEqual([
+      { group: 'forms', points: 60 },
+      { group: 'calls', points: 20 },
+      { group: 'key pages', points: 20 },
+      { group: 'return visits', points: 3 },
+      { group: 'pages', points: 2 },
+    ]);
+    expect(result).toMatchObject({ score: 105, fit: 0, engagement: 105 });
+  });
+
+  it('halves engagement every 30 days', () => {
+    const fresh = score([event('form_submit')]);
+    const month = score([event('form_submit', { occurredAt: NOW - 30 * DAY })]);
+    const twoMonths = score([event('form_submit', { occurredAt: NOW - 60 * DAY })]);
+    expect([fresh.engagement, month.engagement, twoMonths.engagement]).toEqual([50, 25, 12.5]);
+  });
+
+  it('caps a group: a hundred pageviews are worth 20 points, not 100', () => {
+    const pages = Array.from({ length: 100 }, (_, index) =>
+      event('pageview', { path: `/p${index}` }),
+    );
+    expect(score(pages).score).toBe(20);
+  });
+
+  it('lets a lost deal reset engagement', () => {
+    const events = [
+      event('form_submit', { occurredAt: NOW - DAY }),
+      event('pageview', { path: '/' }),
+    ];
+    const result = scoreLead(
+      { events, traits: {}, engagementResetAt: NOW - DAY },
+      DEFAULT_SCORING_RULES,
+      NOW,
+    );
+    expect(result.score).toBe(1);
+  });
+
+  it('gives the same score whatever order the events come in', () => {
+    const events = [
+      event('form_submit', { occurredAt: NOW - 3 * DAY }),
+      event('form_submit', { occurredAt: NOW - DAY }),
+      event('pageview', { sessionId: 's2', occurredAt: NOW - 2 * DAY }),
+    ];
+    expect(score([...events].reverse())).toEqual(score(events));
+  });
+});
+
+describe('scoreLead with site rules', () => {
+  const rules = scoringRulesSchema.parse({
+    engagement: [
+      { group: 'demo', event: 'form_submit', forms: ['demo*'], points: 40 },
+      { group: 'calls done', event: 'track', names: ['call_completed'], points: 30 },
+      { group: 'docs', event: 'pageview', paths: ['/docs/*'], points: 2 },
+    ],
+    fit: [
+      { group: 'size', trait: 'employees', gte: 50, points: 20 },
+      { group: 'role', trait: 'title', matches: ['*head*', '*director*'], points: 15 },
+      { group: 'free mail', trait: 'email', matches: ['*@gmail.com'], points: -10 },
+      { group: 'country', trait: 'country', equals: ['DE', 'AT', 'CH'], points: 5 },
+    ],
+    caps: { docs: 4 },
+  });
+
+  it('matches forms, track names and paths; fit rules by range, pattern and value', () => {
+    const result = score(
+      [
+        event('form_submit', { formId: 'demo-request' }),
+        event('form_submit', { formId: 'newsletter' }),
+        event('track', { name: 'call_completed' }),
+        event('pageview', { path: '/docs/a' }),
+        event('pageview', { path: '/docs/b' }),
+        event('pageview', { path: '/docs/c' }),
+      ],
+      rules,
+      { employees: '120', title: 'Head of Sales', email: 'ada@gmail.com', country: 'de' },
+    );
+    expect(result.reasons).toEqual([
+      { group: 'demo', points: 40 },
+      { group: 'calls done', points: 30 },
+      { group: 'size', points: 20 },
+      { group: 'role', points: 15 },
+      { group: 'country', points: 5 },
+      { group: 'docs', points: 4 },
+      { group: 'free mail', points: -10 },
+    ]);
+    expect(result).toMatchObject({ score: 104, fit: 30, engagement: 74 });
+  });
+});
+
+describe('scoringRulesSchema', () => {
+  it('refuses a rule set with the paths of what is wrong', () => {
+    const result = scoringRulesSchema.safeParse({
+      halfLifeDays: 0,
+      thresholds: { mql: 90, sql: 60 },
+      engagement: [{ group: 'x', event: 'pageview', names: ['a'], points: 1 }],
+      fit: [{ group: 'y', trait: 'size', points: 1 }],
+      extra: true,
+    });
+    expect(result.success).toBe(false);
+    const paths = result.error!.issues.map((issue) => issue.path.join('.'));
+    expect(paths).toEqual(
+      expect.arrayContaining(['halfLifeDays', 'thresholds.sql', 'engagement.0.names', 'fit.0', '']),
+    );
+  });
+});
+
+describe('lifecycle and announcements', () => {
+  it('moves a lead up by score, never down, and never over a CRM stage', () => {
+    const rules = DEFAULT_SCORING_RULES;
+    expect(nextStatus('lead', 49, rules)).toBe('lead');
+    expect(nextStatus('lead', 50, rules)).toBe('mql');
+    expect(nextStatus('lead', 100, rules)).toBe('sql');
+    expect(nextStatus('sql', 10, rules)).toBe('sql');
+    expect(nextStatus('customer', 500, rules)).toBe('customer');
+    expect(nextStatus('lost', 500, rules)).toBe('lost');
+  });
+
+  it('announces a score that moved by the step or crossed a threshold', () => {
+    const rules = DEFAULT_SCORING_RULES;
+    expect(scoreChangeIsNews(10, 14, rules)).toBe(false);
+    expect(scoreChangeIsNews(10, 15, rules)).toBe(true);
+    expect(scoreChangeIsNews(48, 51, rules)).toBe(true);
+    expect(scoreChangeIsNews(51, 48, rules)).toBe(true);
+    expect(scoreChangeIsNews(20, 20, rules)).toBe(false);
+  });
+});
