@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import type { EventRecord } from '../src/core/event-record.ts';
 import { planIngest } from '../src/core/ingest-plan.ts';
 import { leadView } from '../src/core/lead-view.ts';
-import { rescoreStep, updateLeads } from '../src/runtime/lead-updater.ts';
+import { eraseLead, rescoreStep, updateLeads } from '../src/runtime/lead-updater.ts';
 import type { Store } from '../src/store/types.ts';
 import { newSite, record } from './store-suite.ts';
 
@@ -340,6 +340,84 @@ export function describeLeads(name: string, getStore: () => Store, propertyRuns 
         form: { id: 'contact' },
         page: { path: '/newsletter' },
       });
+    });
+  });
+
+  describe(`${name}: erasure`, () => {
+    it('erases a merged lead through either id, suppresses it, and keeps an audit entry', async () => {
+      const store = getStore();
+      const site = await siteOf(store);
+      await processBatch(store, site, [
+        pageview(site, '/pricing', { at: T0, visitor: 'va' }),
+        identify(site, { email: 'a@acme.io' }, { at: T0 + 1, visitor: 'va' }),
+        identify(site, { phone: '+4930123456' }, { at: T0 + 2, visitor: 'vb' }),
+        pageview(site, '/', { at: T0 + 3, visitor: 'bystander' }),
+      ]);
+      const [b] = await store.leads.findLeadIdsByIdentifier(site.id, {
+        kind: 'phone',
+        value: '+4930123456',
+      });
+      await processBatch(store, site, [
+        formSubmit(site, { email: 'a@acme.io', phone: '+4930123456' }, '/contact', {
+          at: T0 + 4,
+          visitor: 'vc',
+        }),
+      ]);
+      expect(await leadsOf(store, site.id)).toHaveLength(1);
+
+      expect(await eraseLead(store, site.id, b!, () => T0 + DAY)).toBe(true);
+      expect(await leadsOf(store, site.id)).toEqual([]);
+      expect(await store.leads.findLeads(site.id, [b!])).toEqual([]);
+      const left = await store.listEvents(site.id);
+      expect(left.map((event) => event.anonymousId)).toEqual(['bystander']);
+      for (const visitor of ['va', 'vb', 'vc'])
+        expect(await store.findVisitor(site.id, visitor)).toBeNull();
+      expect(await store.leads.listOutbox(site.id)).toEqual([]);
+      expect(await store.leads.listMerges(site.id)).toEqual([]);
+      const [audit, ...more] = await store.leads.listErasures(site.id);
+      expect(more).toEqual([]);
+      expect(audit).toMatchObject({
+        erasedAt: T0 + DAY,
+        counts: { identifiers: 2, events: 4, visitors: 3 },
+      });
+      expect(JSON.stringify(audit)).not.toContain('acme.io');
+
+      // Erasing again is no error, and the same person identifying again is not recreated.
+      expect(await eraseLead(store, site.id, b!)).toBe(false);
+      await processBatch(store, site, [
+        identify(site, { email: 'A@acme.io' }, { at: T0 + 2 * DAY, visitor: 'vd' }),
+        identify(site, { phone: '030 123456' }, { at: T0 + 2 * DAY, visitor: 've' }),
+      ]);
+      expect(await leadsOf(store, site.id)).toEqual([]);
+    });
+
+    it("erases only the person's part of a shared browser", async () => {
+      const store = getStore();
+      const site = await siteOf(store);
+      const kiosk = 'family-laptop';
+      await processBatch(store, site, [
+        pageview(site, '/', { at: T0, visitor: kiosk }),
+        identify(site, { email: 'anna@acme.io' }, { at: T0 + MINUTE, visitor: kiosk }),
+        identify(
+          site,
+          { email: 'ben@acme.io' },
+          { at: T0 + 10 * MINUTE, visitor: kiosk, session: 'later' },
+        ),
+        pageview(site, '/pricing', { at: T0 + 11 * MINUTE, visitor: kiosk, session: 'later' }),
+      ]);
+      const [anna] = await store.leads.findLeadIdsByIdentifier(site.id, {
+        kind: 'email',
+        value: 'anna@acme.io',
+      });
+      expect(await eraseLead(store, site.id, anna!)).toBe(true);
+      const [ben, ...others] = await leadsOf(store, site.id);
+      expect(others).toEqual([]);
+      expect(ben).toMatchObject({ email: 'ben@acme.io', visitorIds: [kiosk] });
+      expect((await store.listEvents(site.id)).map((event) => event.occurredAt)).toEqual([
+        T0 + 10 * MINUTE,
+        T0 + 11 * MINUTE,
+      ]);
+      expect(await store.findVisitor(site.id, kiosk)).not.toBeNull();
     });
   });
 

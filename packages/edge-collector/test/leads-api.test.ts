@@ -161,6 +161,25 @@ describe('GET /v1/leads/{id}', () => {
   });
 });
 
+describe('DELETE /v1/leads/{id}', () => {
+  it('erases a person for good: 204, gone from reads, 204 again, not recreated', async () => {
+    await collect(batch(site.writeKey, [identifyEvent('eve-laptop', { email: 'eve@acme.io' })]));
+    const [eve] = (
+      await until(
+        () => byEmail('eve@acme.io'),
+        (list) => list.data.length === 1,
+      )
+    ).data;
+    expect((await api(`/v1/leads/${eve!.id}`, { method: 'DELETE' })).status).toBe(204);
+    await expectProblem(await api(`/v1/leads/${eve!.id}`), 404);
+    expect((await byEmail('eve@acme.io')).data).toEqual([]);
+    expect((await api(`/v1/leads/${eve!.id}`, { method: 'DELETE' })).status).toBe(204);
+    await collect(batch(site.writeKey, [identifyEvent('eve-phone', { email: 'Eve@acme.io' })]));
+    await new Promise((resolve) => setTimeout(resolve, 2500));
+    expect((await byEmail('eve@acme.io')).data).toEqual([]);
+  }, 30_000);
+});
+
 describe('GET / PUT /v1/scoring', () => {
   it('serves the documented defaults', async () => {
     const response = await api('/v1/scoring');

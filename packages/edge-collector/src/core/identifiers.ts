@@ -1,4 +1,5 @@
 import { type CountryCode, parsePhoneNumberFromString } from 'libphonenumber-js';
+import { sha256Hex } from './keys.ts';
 import { matchesWildcard } from './wildcard.ts';
 
 // What identifies a person: an email (trimmed, lower-cased), a phone in E.164 (read with the
@@ -10,6 +11,9 @@ export type IdentifierKind = 'email' | 'phone' | 'external_id';
 export type Identifier = { kind: IdentifierKind; value: string };
 
 export const identifierKey = (identifier: Identifier) => `${identifier.kind}:${identifier.value}`;
+
+/** What is kept of an erased person's identifier (by its `identifierKey`): its SHA-256. */
+export const suppressionHash = (key: string) => sha256Hex(key);
 
 const JUNK_WORDS = new Set([
   'null',

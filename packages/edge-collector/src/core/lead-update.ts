@@ -40,6 +40,8 @@ export type LeadEvent = ScoringEvent & { anonymousId: string; traits: JsonObject
 export type IdentitySnapshot = {
   version: number;
   rules: ScoringRules;
+  /** Hashes (of those asked about) that belong to erased people. */
+  suppressed: string[];
   leads: LeadRow[];
   identifiers: IdentifierRow[];
   links: VisitorLink[];
@@ -73,12 +75,23 @@ export type Stitched = {
 const isJsonObject = (value: unknown): value is JsonObject =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
 
-function identifyingEvents(batch: readonly StoredEvent[], settings: IdentifierSettings) {
+/** The identifiers an event's traits carry (normalised, no junk). */
+export function eventIdentifiers(event: StoredEvent, settings: IdentifierSettings) {
+  const traits = event.payload.traits;
+  return identifiersOf(isJsonObject(traits) ? traits : undefined, settings);
+}
+
+function identifyingEvents(
+  batch: readonly StoredEvent[],
+  settings: IdentifierSettings,
+  suppressed: ReadonlySet<string>,
+) {
   const found: IdentifyingEvent[] = [];
   for (const event of batch) {
     if (event.bot) continue;
-    const traits = event.payload.traits;
-    const identifiers = identifiersOf(isJsonObject(traits) ? traits : undefined, settings);
+    const identifiers = eventIdentifiers(event, settings).filter(
+      (identifier) => !suppressed.has(identifierKey(identifier)),
+    );
     if (identifiers.length > 0)
       found.push({
         id: event.id,
@@ -90,16 +103,20 @@ function identifyingEvents(batch: readonly StoredEvent[], settings: IdentifierSe
   return found;
 }
 
-/**
- * Stitches a batch into a copy of the snapshot's graph. `alsoRescore` adds leads to recompute
- * whatever the batch holds (a rescore after a rule change).
- */
+export type StitchOptions = {
+  /** Leads to recompute whatever the batch holds (a rescore after a rule change). */
+  rescore?: readonly string[];
+  /** Identifier keys of erased people: they identify nobody again. */
+  suppressed?: ReadonlySet<string>;
+};
+
+/** Stitches a batch into a copy of the snapshot's graph. */
 export function stitchBatch(
   snapshot: IdentitySnapshot,
   batch: readonly StoredEvent[],
   settings: IdentifierSettings,
   newLeadId: () => string,
-  alsoRescore: readonly string[] = [],
+  { rescore: alsoRescore = [], suppressed = new Set() }: StitchOptions = {},
 ): Stitched {
   const graph: IdentityGraph = {
     leads: new Map(
@@ -111,7 +128,7 @@ export function stitchBatch(
     identifiers: new Map(snapshot.identifiers.map((row) => [identifierKey(row), { ...row }])),
     links: new Map(snapshot.links.map((link) => [link.eventId, { ...link }])),
   };
-  const outcome = stitch(graph, identifyingEvents(batch, settings), newLeadId);
+  const outcome = stitch(graph, identifyingEvents(batch, settings, suppressed), newLeadId);
 
   const batchVisitors = new Set(
     batch.filter((event) => !event.bot).map((event) => event.anonymousId),

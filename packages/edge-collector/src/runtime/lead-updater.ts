@@ -1,8 +1,9 @@
 import type { Site } from '@leadloop/schema';
-import { type Identifier, identifierKey, identifiersOf } from '../core/identifiers.ts';
+import { planErasure } from '../core/erasure.ts';
+import { type Identifier, identifierKey, suppressionHash } from '../core/identifiers.ts';
 import type { StoredEvent } from '../core/ingest-plan.ts';
 import { generateId } from '../core/keys.ts';
-import { planLeadUpdate, stitchBatch } from '../core/lead-update.ts';
+import { eventIdentifiers, planLeadUpdate, stitchBatch } from '../core/lead-update.ts';
 import type { Store } from '../store/types.ts';
 
 // Runs identity stitching and scoring for one site's stored events: read the touched part of the
@@ -34,16 +35,16 @@ export async function updateLeads(
     trustExternalId: false,
   };
   const identifiers = new Map<string, Identifier>();
-  for (const event of people) {
-    const traits = event.payload.traits;
-    if (traits && typeof traits === 'object' && !Array.isArray(traits))
-      for (const identifier of identifiersOf(traits, settings))
-        identifiers.set(identifierKey(identifier), identifier);
-  }
+  for (const event of people)
+    for (const identifier of eventIdentifiers(event, settings))
+      identifiers.set(identifierKey(identifier), identifier);
+  const keyOfHash = new Map<string, string>();
+  for (const key of identifiers.keys()) keyOfHash.set(await suppressionHash(key), key);
   const scope = {
     anonymousIds: [...new Set(people.map((event) => event.anonymousId))],
     identifiers: [...identifiers.values()],
     leadIds: rescore,
+    suppressionHashes: [...keyOfHash.keys()],
   };
   const announces = people.some(
     (event) => event.type === 'form_submit' || event.type === 'call_click',
@@ -51,7 +52,11 @@ export async function updateLeads(
 
   for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
     const snapshot = await store.leads.loadIdentity(site.id, scope);
-    const stitched = stitchBatch(snapshot, people, settings, () => generateId('lead'), rescore);
+    const suppressed = new Set(snapshot.suppressed.map((hash) => keyOfHash.get(hash)!));
+    const stitched = stitchBatch(snapshot, people, settings, () => generateId('lead'), {
+      rescore,
+      suppressed,
+    });
     // Anonymous browsing: no lead to touch, nothing to announce, nothing to write.
     if (stitched.affected.size === 0 && !announces) return;
     const leadEvents = await store.leads.loadLeadEvents(site.id, stitched.visitors);
@@ -88,4 +93,39 @@ export async function rescoreStep(
   const leadIds = await store.leads.listLiveLeadIds(site.id, after, RESCORE_PAGE);
   if (leadIds.length > 0) await updateLeads(store, site, [], { now, rescore: leadIds });
   return leadIds.length === RESCORE_PAGE ? leadIds.at(-1)! : null;
+}
+
+/**
+ * Erases a lead — or, given a merged lead's id, the lead it was merged into — with everything
+ * that was its own, and suppresses its identifiers. False when there was no such lead (already
+ * erased, or never there): erasing twice is not an error.
+ */
+export async function eraseLead(
+  store: Store,
+  siteId: string,
+  leadId: string,
+  now: () => number = Date.now,
+): Promise<boolean> {
+  for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
+    let [row] = await store.leads.findLeads(siteId, [leadId]);
+    if (row?.mergedInto) [row] = await store.leads.findLeads(siteId, [row.mergedInto]);
+    if (!row) return false;
+    const snapshot = await store.leads.loadIdentity(siteId, {
+      anonymousIds: [],
+      identifiers: [],
+      leadIds: [row.id],
+    });
+    const visitors = [...new Set(snapshot.links.map((link) => link.anonymousId))];
+    const [events, parts] = await Promise.all([
+      store.leads.loadLeadEvents(siteId, visitors),
+      store.leads.loadLeadParts(siteId, [row.id]),
+    ]);
+    const plan = planErasure(row.id, snapshot.identifiers, snapshot.links, events, parts.sessions);
+    const hashes = await Promise.all(
+      plan.identifiers.map((identifier) => suppressionHash(identifierKey(identifier))),
+    );
+    if (await store.leads.commitErasure(siteId, snapshot.version, plan, hashes, now())) return true;
+    await pause(Math.random() * 20 * attempt);
+  }
+  throw new Error(`erasing lead ${leadId} lost to concurrent writes ${MAX_ATTEMPTS} times`);
 }

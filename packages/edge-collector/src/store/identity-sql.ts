@@ -1,4 +1,5 @@
 import { type SQL, sql } from 'drizzle-orm';
+import type { ErasurePlan } from '../core/erasure.ts';
 import type { Identifier } from '../core/identifiers.ts';
 import type { DomainChange, LeadRow, LeadUpdatePlan } from '../core/lead-update.ts';
 import type { IdentifierRow, Merge, VisitorLink } from '../core/stitching.ts';
@@ -288,5 +289,60 @@ export function leadUpdateStatements(
       (json) =>
         insertRows(dialect, 'outbox', OUTBOX_COLUMNS, json, sql.raw('ON CONFLICT DO NOTHING')),
     ),
+  ];
+}
+
+const SUPPRESSION_COLUMNS: readonly Column[] = [
+  ['site_id', 'text'],
+  ['identifier_hash', 'text'],
+  ['created_at', 'time'],
+];
+const ERASURE_COLUMNS: readonly Column[] = [
+  ['site_id', 'text'],
+  ['lead_id', 'text'],
+  ['erased_at', 'time'],
+  ['counts', 'json'],
+];
+
+export const suppressedQuery = (dialect: Dialect, siteId: string, hashes: readonly string[]) =>
+  sql`SELECT identifier_hash FROM suppressions WHERE site_id = ${siteId} AND identifier_hash IN ${inList(dialect, hashes)}`;
+
+/** The statements that erase a lead (and the leads merged into it), after the version guard. */
+export function erasureStatements(
+  dialect: Dialect,
+  siteId: string,
+  plan: ErasurePlan,
+  suppressionHashes: readonly string[],
+  now: number,
+  toJson: (rows: unknown[][]) => string[],
+): SQL[] {
+  const { leadId } = plan;
+  const whole = inList(dialect, plan.visitorIds);
+  // Announcements about the erased events carry what the person typed: they go too.
+  const announcements = plan.eventIds.flatMap((id) => [
+    `form.submitted:${id}`,
+    `call.clicked:${id}`,
+  ]);
+  const inserts = (table: string, columns: readonly Column[], rows: unknown[][]) =>
+    rows.length === 0
+      ? []
+      : toJson(rows).map((json) =>
+          insertRows(dialect, table, columns, json, sql.raw('ON CONFLICT DO NOTHING')),
+        );
+  return [
+    sql`DELETE FROM outbox WHERE site_id = ${siteId} AND (lead_id IN (SELECT id FROM leads WHERE site_id = ${siteId} AND (id = ${leadId} OR merged_into = ${leadId})) OR id IN ${inList(dialect, announcements)})`,
+    sql`DELETE FROM events WHERE site_id = ${siteId} AND (anonymous_id IN ${whole} OR id IN ${inList(dialect, plan.eventIds)})`,
+    sql`DELETE FROM sessions WHERE site_id = ${siteId} AND (anonymous_id IN ${whole} OR id IN ${inList(dialect, plan.sessionIds)})`,
+    sql`DELETE FROM visitors WHERE site_id = ${siteId} AND anonymous_id IN ${whole}`,
+    sql`DELETE FROM visitor_links WHERE site_id = ${siteId} AND lead_id = ${leadId}`,
+    sql`DELETE FROM lead_identifiers WHERE site_id = ${siteId} AND lead_id = ${leadId}`,
+    sql`DELETE FROM lead_merges WHERE site_id = ${siteId} AND (into_lead_id = ${leadId} OR from_lead_id = ${leadId})`,
+    sql`DELETE FROM leads WHERE site_id = ${siteId} AND (id = ${leadId} OR merged_into = ${leadId})`,
+    ...inserts(
+      'suppressions',
+      SUPPRESSION_COLUMNS,
+      suppressionHashes.map((hash) => [siteId, hash, now]),
+    ),
+    ...inserts('erasures', ERASURE_COLUMNS, [[siteId, leadId, now, plan.counts]]),
   ];
 }

@@ -15,6 +15,7 @@ import type {
 } from '../core/lead-update.ts';
 import type { Merge } from '../core/stitching.ts';
 import {
+  erasureStatements,
   identifierOwnersQuery,
   identifiersOfLeadsQuery,
   isStaleWrite,
@@ -26,6 +27,7 @@ import {
   linksQuery,
   millis,
   rulesQuery,
+  suppressedQuery,
   toIdentifierRow,
   toLeadRow,
   toVisitorLink,
@@ -70,16 +72,20 @@ export function identityStore(runner: SqlRunner): LeadStore {
   return {
     async loadIdentity(siteId: string, scope: IdentityScope): Promise<IdentitySnapshot> {
       const owners = identifierOwnersQuery(dialect, siteId, scope.identifiers);
-      const [version, rules, linked, owned = []] = await runner.allOf([
+      const hashes = scope.suppressionHashes ?? [];
+      // The version is read first: anything written after it fails this read's write.
+      const [version, rules, linked, suppressed, owned = []] = await runner.allOf([
         versionQuery(siteId),
         rulesQuery(dialect, siteId),
         linkedLeadsQuery(dialect, siteId, scope.anonymousIds),
+        suppressedQuery(dialect, siteId, hashes),
         ...(owners ? [owners] : []),
       ]);
       const leadIds = [...new Set([...ids(linked!), ...ids(owned), ...scope.leadIds])];
       const snapshot: IdentitySnapshot = {
         version: Number(version![0]?.version ?? 0),
         rules: rulesFrom(rules!),
+        suppressed: suppressed!.map((row) => String(row.identifier_hash)),
         leads: [],
         identifiers: [],
         links: [],
@@ -131,6 +137,30 @@ export function identityStore(runner: SqlRunner): LeadStore {
         if (isStaleWrite(error)) return false;
         throw error;
       }
+    },
+
+    async commitErasure(siteId, expectedVersion, plan, suppressionHashes, now): Promise<boolean> {
+      try {
+        await runner.transaction([
+          versionGuard(siteId, expectedVersion),
+          ...erasureStatements(dialect, siteId, plan, suppressionHashes, now, runner.toJson),
+        ]);
+        return true;
+      } catch (error) {
+        if (isStaleWrite(error)) return false;
+        throw error;
+      }
+    },
+
+    async listErasures(siteId: string) {
+      const rows = await runner.all(
+        sql`SELECT lead_id, ${millis(dialect, 'erased_at')} AS erased_at, ${jsonText(dialect, 'counts')} AS counts FROM erasures WHERE site_id = ${siteId} ORDER BY erased_at, lead_id`,
+      );
+      return rows.map((row) => ({
+        leadId: String(row.lead_id),
+        erasedAt: Number(row.erased_at),
+        counts: typeof row.counts === 'string' ? JSON.parse(row.counts) : row.counts,
+      }));
     },
 
     async getScoringRules(siteId: string): Promise<ScoringRules> {

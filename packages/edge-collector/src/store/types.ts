@@ -1,4 +1,5 @@
 import type { ScoringRules, Site } from '@leadloop/schema';
+import type { ErasurePlan } from '../core/erasure.ts';
 import type { Identifier } from '../core/identifiers.ts';
 import type { IngestPlan, SessionUpsert, StoredEvent, VisitorUpsert } from '../core/ingest-plan.ts';
 import type { KeyKind } from '../core/keys.ts';
@@ -42,6 +43,8 @@ export type IdentityScope = {
   anonymousIds: string[];
   identifiers: Identifier[];
   leadIds: string[];
+  /** Hashes of the identifiers, to learn which belong to erased people. */
+  suppressionHashes?: string[];
 };
 
 /** What a lead's view is built from besides its row. */
@@ -64,6 +67,21 @@ export interface LeadStore {
    * is still at `expectedVersion`; false (nothing written) when another write came first.
    */
   commitLeadUpdate(siteId: string, expectedVersion: number, plan: LeadUpdatePlan): Promise<boolean>;
+  /**
+   * Erases a lead and the leads merged into it (see core/erasure.ts), suppresses its identifiers
+   * and keeps an audit entry, in one transaction, if the identity state is still at
+   * `expectedVersion`.
+   */
+  commitErasure(
+    siteId: string,
+    expectedVersion: number,
+    plan: ErasurePlan,
+    suppressionHashes: string[],
+    now: number,
+  ): Promise<boolean>;
+  listErasures(
+    siteId: string,
+  ): Promise<{ leadId: string; erasedAt: number; counts: Record<string, number> }[]>;
   /** The site's scoring rules: the defaults until it stores its own. */
   getScoringRules(siteId: string): Promise<ScoringRules>;
   putScoringRules(siteId: string, rules: ScoringRules, now: number): Promise<void>;

@@ -297,3 +297,33 @@ export const identityVersions = pgTable('identity_versions', {
     .references(() => sites.id, { onDelete: 'cascade' }),
   version: integer('version').notNull(),
 });
+
+/**
+ * Identifiers of erased people, as SHA-256 hashes of `kind:value`: the tracker never recreates
+ * someone who asked to be forgotten, and keeps nothing that says who they were.
+ */
+export const suppressions = pgTable(
+  'suppressions',
+  {
+    siteId: text('site_id')
+      .notNull()
+      .references(() => sites.id, { onDelete: 'cascade' }),
+    identifierHash: text('identifier_hash').notNull(),
+    createdAt: time('created_at').notNull(),
+  },
+  (table) => [primaryKey({ columns: [table.siteId, table.identifierHash] })],
+);
+
+/** The audit trail of erasures: which lead id, when, and how much went — no personal data. */
+export const erasures = pgTable(
+  'erasures',
+  {
+    siteId: text('site_id')
+      .notNull()
+      .references(() => sites.id, { onDelete: 'cascade' }),
+    leadId: text('lead_id').notNull(),
+    erasedAt: time('erased_at').notNull(),
+    counts: jsonb('counts').$type<Record<string, number>>().notNull(),
+  },
+  (table) => [primaryKey({ columns: [table.siteId, table.leadId] })],
+);

@@ -1,0 +1,64 @@
+import type { SessionUpsert } from './ingest-plan.ts';
+import { byLinkTime, type IdentifierRow, leadAt, type VisitorLink } from './stitching.ts';
+
+// What erasing a lead removes: its identifiers and links, and every event and session that was
+// its own. A browser only this lead used goes entirely; a shared browser keeps what belonged to
+// the other people who used it.
+
+export type ErasurePlan = {
+  leadId: string;
+  eventIds: string[];
+  sessionIds: string[];
+  /** Browsers nobody else used: their visitor rows go too. */
+  visitorIds: string[];
+  identifiers: IdentifierRow[];
+  counts: Record<string, number>;
+};
+
+export function planErasure(
+  leadId: string,
+  identifiers: readonly IdentifierRow[],
+  links: readonly VisitorLink[],
+  events: readonly { id: string; anonymousId: string; occurredAt: number }[],
+  sessions: readonly SessionUpsert[],
+): ErasurePlan {
+  const linksByVisitor = new Map<string, VisitorLink[]>();
+  for (const link of links) {
+    const list = linksByVisitor.get(link.anonymousId) ?? [];
+    list.push(link);
+    linksByVisitor.set(link.anonymousId, list);
+  }
+  for (const list of linksByVisitor.values()) list.sort(byLinkTime);
+  const owns = (anonymousId: string, at: number) =>
+    leadAt(linksByVisitor.get(anonymousId) ?? [], at) === leadId;
+
+  const visitorIds = [...linksByVisitor]
+    .filter(([, list]) => list.every((link) => link.leadId === leadId))
+    .map(([anonymousId]) => anonymousId)
+    .sort();
+  const whole = new Set(visitorIds);
+  const eventIds = events
+    .filter((event) => whole.has(event.anonymousId) || owns(event.anonymousId, event.occurredAt))
+    .map((event) => event.id)
+    .sort();
+  const sessionIds = sessions
+    .filter(
+      (session) => whole.has(session.anonymousId) || owns(session.anonymousId, session.startedAt),
+    )
+    .map((session) => session.id)
+    .sort();
+  const own = identifiers.filter((identifier) => identifier.leadId === leadId);
+  return {
+    leadId,
+    eventIds,
+    sessionIds,
+    visitorIds,
+    identifiers: own,
+    counts: {
+      identifiers: own.length,
+      events: eventIds.length,
+      sessions: sessionIds.length,
+      visitors: visitorIds.length,
+    },
+  };
+}
