@@ -69,8 +69,11 @@ Leadloop is running on local workerd with a local D1 database.
   Collector      ${collector.url}   (GET /healthz, GET /leadloop.js, POST /v1/collect)
   Site           ${site.site.id}  "${site.site.name}"
   Write key      ${site.writeKey}   (public: goes in the script tag)
-  Secret key     ${site.secretKey}   (for the REST API, which comes with a later release)
+  Secret key     ${site.secretKey}   (REST API: GET /v1/leads, GET/PUT /v1/scoring)
   Admin token    ${adminToken}   (POST /v1/admin/sites)
+
+Fill in the page's form, then read the lead it made:
+  curl -s -H 'Authorization: Bearer ${site.secretKey}' '${collector.url}/v1/leads?limit=5'
 
 Stored events and sessions (from packages/edge-collector):
   npx wrangler d1 execute DB --local --command "SELECT type, page_url, browser FROM events ORDER BY occurred_at DESC LIMIT 5"

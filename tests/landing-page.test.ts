@@ -23,6 +23,15 @@ type StoredEvent = {
   payload: string;
 };
 
+// Headless Chromium says "HeadlessChrome", which the collector rightly counts as a bot: visit as
+// the Chrome it is.
+async function chromeUserAgent(): Promise<string> {
+  const cdp = await browser.newBrowserCDPSession();
+  const { userAgent } = await cdp.send('Browser.getVersion');
+  await cdp.detach();
+  return userAgent.replace('HeadlessChrome', 'Chrome');
+}
+
 async function waitForEvents(count: number): Promise<StoredEvent[]> {
   const deadline = Date.now() + 30_000;
   for (;;) {
@@ -36,16 +45,7 @@ async function waitForEvents(count: number): Promise<StoredEvent[]> {
 
 describe('the landing page with the script tag', () => {
   it('stores a pageview with its UTM values and click id, sent as text/plain', async () => {
-    // Headless Chromium says "HeadlessChrome", which the collector rightly counts as a bot: visit
-    // as the Chrome it is.
-    const userAgent = (
-      await browser.newBrowserCDPSession().then(async (cdp) => {
-        const { userAgent } = await cdp.send('Browser.getVersion');
-        await cdp.detach();
-        return userAgent;
-      })
-    ).replace('HeadlessChrome', 'Chrome');
-    const page = await browser.newPage({ userAgent });
+    const page = await browser.newPage({ userAgent: await chromeUserAgent() });
     const collected = page.waitForResponse((response) => response.url().endsWith('/v1/collect'));
     await page.goto(
       `${stack.pageOrigin}/?utm_source=newsletter&utm_medium=email&utm_campaign=spring-storms&gclid=e2e-click-1`,
@@ -92,6 +92,44 @@ describe('the landing page with the script tag', () => {
       `SELECT first_seen_at FROM visitors WHERE anonymous_id = '${anonymousId}'`,
     );
     expect(visitors).toHaveLength(1);
+    await page.close();
+  });
+
+  it('turns a visitor who books an inspection into a lead with the campaign that brought them', async () => {
+    const page = await browser.newPage({ userAgent: await chromeUserAgent() });
+    await page.goto(
+      `${stack.pageOrigin}/?utm_source=google&utm_medium=cpc&utm_campaign=storms&gclid=lead-1`,
+    );
+    await page.fill('#name', 'Grace Hopper');
+    await page.fill('#email', 'Grace@Hopper.dev');
+    await page.fill('#phone', '(512) 263-0143');
+    await page.fill('#message', 'Hail damage on the north side');
+    await page.click('button[type=submit]');
+    await page.waitForURL(/\/thanks/);
+
+    const api = `${stack.collector.url}/v1/leads?email=${encodeURIComponent('grace@hopper.dev')}`;
+    const deadline = Date.now() + 30_000;
+    let leads: { data: Record<string, unknown>[] } = { data: [] };
+    while (leads.data.length === 0 && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      const response = await fetch(api, {
+        headers: { authorization: `Bearer ${stack.site.secretKey}` },
+      });
+      leads = (await response.json()) as typeof leads;
+    }
+    expect(leads.data).toHaveLength(1);
+    expect(leads.data[0]).toMatchObject({
+      email: 'grace@hopper.dev',
+      phone: '+15122630143',
+      name: 'Grace Hopper',
+      status: 'mql', // a form fill is worth 50 points: the mql threshold
+      firstTouch: {
+        channel: 'Paid Search',
+        source: 'google',
+        campaign: 'storms',
+        clickId: 'lead-1',
+      },
+    });
     await page.close();
   });
 

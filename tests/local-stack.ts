@@ -45,6 +45,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' },
     body: JSON.stringify({
       name: 'E2E',
+      defaultCountry: 'US',
       allowedOrigins: [pageOrigin, ...(options.allowedOrigins ?? [])],
     }),
   });
