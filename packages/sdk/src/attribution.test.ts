@@ -137,6 +137,8 @@ describe('campaignSignature', () => {
     expect(signature).toMatch(/^[0-9a-z]{1,7}$/);
     expect(campaignSignature(landing.replace('/?', '/pricing?'))).toBe(signature);
     expect(campaignSignature(`${landing}&page=2#top`)).toBe(signature);
+    expect(campaignSignature(landing.replace('/?', '/?lang=en&'))).toBe(signature);
+    expect(campaignSignature(`${landing}#/route?utm_source=elsewhere`)).toBe(signature);
   });
 
   it('differs when a campaign parameter or click id changes', () => {

@@ -4,28 +4,35 @@ import { CLICK_ID_PARAMS, UTM_FIELDS } from '@leadloop/schema/params';
 // The SDK only decides whether a landing is a touch and keeps its URL; the collector reads the
 // UTM values and click ids out of `landingPage` with the same list, so the two never disagree and
 // the script tag stays small.
-const CAMPAIGN_PARAM = new RegExp(`^(utm_(${UTM_FIELDS.join('|')})|${CLICK_ID_PARAMS.join('|')})$`);
+/**
+ * A `name=value` pair of a query whose name is a UTM parameter or a click id and whose value is
+ * not empty. `=` is written `\x3d` so that terser's guard against slow patterns lets it fold the
+ * whole pattern into a literal.
+ */
+const CAMPAIGN_PAIR = new RegExp(
+  `^(utm_(${UTM_FIELDS.join('|')})|${CLICK_ID_PARAMS.join('|')})\\x3d.`,
+);
 
-/** Whether `host` belongs to this site: the page's host, or any host under the cookie domain. */
-export function isSameSite(host: string, cookieDomain: string | undefined): boolean {
-  const domain = cookieDomain?.replace(/^\./, ''); // `.example.com` is a valid way to write it
-  return (
-    host === location.hostname || (!!domain && (host === domain || host.endsWith(`.${domain}`)))
-  );
-}
+/**
+ * Whether `host` belongs to this site: the cookie domain or any host under it, or without one
+ * (cookieless, IPs) the page's host.
+ */
+export const isSameSite = (host: string, cookieDomain: string | undefined): boolean =>
+  // `.example.com` is a valid way to write a cookie domain: exactly one leading dot either way.
+  `.${host}`.endsWith((cookieDomain ?? location.hostname).replace(/^\.?/, '.'));
 
 /**
  * A short signature of the campaign parameters and click ids in `href` (undefined without any):
  * a landing with a different one starts a new session.
  */
 export function campaignSignature(href: string): string | undefined {
-  const text = [...new URL(href).searchParams]
-    .filter(([name, value]) => value && CAMPAIGN_PARAM.test(name))
+  const text = new URL(href).search
+    .split(/[?&]/)
+    .filter((pair) => CAMPAIGN_PAIR.test(pair))
     .join();
-  if (!text) return undefined;
   let hash = 5381;
-  for (let index = 0; index < text.length; index++) hash = (hash * 33) ^ text.charCodeAt(index);
-  return (hash >>> 0).toString(36);
+  for (const char of text) hash = (hash * 33) ^ char.charCodeAt(0);
+  if (text) return (hash >>> 0).toString(36);
 }
 
 /**
@@ -38,15 +45,14 @@ export function touchFromLocation(
   timestamp: string,
   cookieDomain?: string,
 ): Touch | undefined {
-  let host = '';
+  let external: boolean | undefined; // no referrer, or none that parses: not external
   try {
-    host = new URL(referrer).hostname;
+    external = !isSameSite(new URL(referrer).hostname, cookieDomain);
   } catch {}
-  const external = host && !isSameSite(host, cookieDomain);
-  if (!external && !campaignSignature(href)) return undefined;
-  return {
-    landingPage: href.slice(0, 8192),
-    referrer: external ? referrer.slice(0, 8192) : undefined,
-    timestamp,
-  };
+  if (external || campaignSignature(href))
+    return {
+      landingPage: href.slice(0, 8192),
+      referrer: external ? referrer.slice(0, 8192) : undefined,
+      timestamp,
+    };
 }

@@ -1,26 +1,32 @@
 import type { Emit } from './client.ts';
-import { attribute, captureForm } from './fields.ts';
-import { classifyLink } from './links.ts';
+import { formFill } from './fields.ts';
+import { linkEvent } from './links.ts';
 import type { Api } from './options.ts';
 import { safe } from './safe.ts';
 
+/**
+ * Runs `hook` with `this` before each call of `target[method]`. Frozen objects (a hostile page
+ * freezing `history`) keep their method: SPA pageviews then come from popstate only.
+ */
+function before<T extends object>(target: T, method: keyof T, hook: (self: never) => void): void {
+  const original = target[method] as (...args: unknown[]) => unknown;
+  try {
+    target[method] = function (this: never, ...args: unknown[]) {
+      hook(this);
+      return original.apply(this, args);
+    } as T[keyof T];
+  } catch {}
+}
+
 /** Automatic capture: pageviews (load and SPA navigation), form fills, call and email clicks. */
-export function watchPage(api: Api, emit: Emit, hashRouting?: boolean): void {
+export function watchPage(api: Api, emit: Emit): void {
   // Frameworks set the new title just after navigating: read the page a tick later.
   const onNavigation = () => setTimeout(api.page);
-  for (const method of ['pushState', 'replaceState'] as const) {
-    const original = history[method];
-    try {
-      history[method] = function (this: History, ...args: Parameters<History['pushState']>) {
-        original.apply(this, args);
-        onNavigation();
-      };
-    } catch {
-      // a frozen history: SPA pageviews then come from popstate only
-    }
-  }
+  before(history, 'pushState', onNavigation);
+  before(history, 'replaceState', onNavigation);
+  // Without hash routing, a hash change leaves the page's URL as the SDK reads it: no pageview.
   addEventListener('popstate', onNavigation);
-  if (hashRouting) addEventListener('hashchange', onNavigation);
+  addEventListener('hashchange', onNavigation);
 
   let lastForm: HTMLFormElement | undefined;
   const onSubmit = safe((form: HTMLFormElement) => {
@@ -30,48 +36,22 @@ export function watchPage(api: Api, emit: Emit, hashRouting?: boolean): void {
     setTimeout(() => {
       lastForm = undefined;
     }, 1e3);
-    const captured = captureForm(form);
-    if (!captured) return;
-    const { traits, fields } = captured;
-    // Attributes, not properties: a field named "id" or "name" shadows form.id and form.name.
-    const form_ = {
-      id: attribute(form, 'id') ?? undefined,
-      name: attribute(form, 'name') ?? undefined,
-      fields,
-    };
-    // A form with an email or phone identifies its sender in the same event.
-    emit(
-      {
-        type: 'form_submit',
-        form: form_,
-        traits: traits.email || traits.phone ? traits : undefined,
-      },
-      true,
-    );
+    const fill = formFill(form);
+    if (fill) emit(fill, true);
   });
-  addEventListener(
-    'submit',
-    (event) => event.target instanceof HTMLFormElement && onSubmit(event.target),
-    true,
-  );
+  // Submit events come from forms; a synthetic one elsewhere fails safely in onSubmit.
+  addEventListener('submit', (event) => onSubmit(event.target as HTMLFormElement), true);
   // form.submit() fires no submit event.
-  const prototype = HTMLFormElement.prototype;
-  const submit = prototype.submit;
-  try {
-    prototype.submit = function (this: HTMLFormElement) {
-      onSubmit(this);
-      submit.call(this);
-    };
-  } catch {}
+  before(HTMLFormElement.prototype, 'submit', onSubmit);
 
   addEventListener(
     'click',
     safe((event: Event) => {
-      const link = (event.target as Element).closest?.('a[href]');
-      const found = link && classifyLink(link.getAttribute('href')!, link.textContent!);
-      if (!found) return;
-      if (found.call) emit({ type: 'call_click', call: found.call });
-      else api.track('email_click', { address: found.email });
+      // A click on the window itself throws here, safely. `href` as the browser parsed it: the
+      // scheme in lower case.
+      const link = (event.target as Element).closest<HTMLAnchorElement>('a[href]');
+      const found = link && linkEvent(link.href, link.textContent!);
+      if (found) emit(found);
     }),
     true,
   );

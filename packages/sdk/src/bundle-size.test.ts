@@ -12,10 +12,13 @@ import { describe, expect, it } from 'vitest';
  * The target (DESIGN.md) is 3,072 B. The complete SDK — forms with their sensitive-data filters,
  * calls, consent, the retry queue, first/last touch, ad ids — measured 4,395 B with js-cookie.
  * Hand-written cookies (-481 B), terser instead of esbuild's minifier (-105 B) and leaving the
- * campaign parsing of landing pages to the collector (-89 B) bring it to 3,622 B; bench/sdk-size
- * prints where the rest goes. This ceiling holds the line at that size plus a little room.
+ * campaign parsing of landing pages to the collector (-89 B) brought it to 3,622 B. Ids from blob
+ * URLs, more terser options and finishing touches on its output, one patch helper for pushState,
+ * replaceState and form.submit, capture code that returns whole events, batches halved after a
+ * failure rather than measured, and smaller rewrites bring it to 3,172 B. This ceiling holds the
+ * line at that size plus a little room; the last 100 B to the target would cost a feature.
  */
-const CEILING_GZIP_BYTES = 3648;
+const CEILING_GZIP_BYTES = 3200;
 const TARGET_GZIP_BYTES = 3072;
 
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {

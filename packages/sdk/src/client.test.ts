@@ -318,6 +318,17 @@ describe('identify, track and reset', () => {
     expect(after.timestamp).toBe('2025-03-04T05:06:08.000Z');
   });
 
+  it('sends events called before any pageview with the document referrer', async () => {
+    const client = await load(
+      { autoCapture: false },
+      'https://www.example.com/',
+      'https://news.example.org/',
+    );
+    client.track('first');
+    await flush();
+    expect(sentOfType('track')[0]!.page.referrer).toBe('https://news.example.org/');
+  });
+
   it('reset() still sends the events queued before it', async () => {
     const client = await load();
     client.track('logout');
@@ -645,6 +656,20 @@ describe('link clicks', () => {
       { number: '15550000002', kind: 'whatsapp', digits: '+15550000002', text: 'WA' },
       { number: '15550000003', kind: 'whatsapp', digits: '+15550000003', text: 'Chat' },
     ]);
+  });
+
+  it('reads links by their parsed href, whatever the case of their scheme', async () => {
+    await load();
+    links('<a href="TEL:+15551234567">Call</a><a href="MAILTO:ada%40example.com">Mail</a>');
+    for (const link of document.querySelectorAll('a')) link.click();
+    await flush();
+    expect(sentOfType('call_click').map((event) => event.call)).toEqual([
+      { number: '+15551234567', kind: 'tel', digits: '+15551234567', text: 'Call' },
+    ]);
+    expect(sentOfType('track')[0]).toMatchObject({
+      name: 'email_click',
+      properties: { address: 'ada@example.com' },
+    });
   });
 
   it('tracks mailto: clicks as email_click and ignores ordinary links', async () => {

@@ -26,13 +26,14 @@ export type Emit = (fields: EventFields, now?: boolean) => void;
 
 /** Starts Leadloop on this page (one client per page) and returns its API. */
 export function createClient(options: Options): Api {
+  const { cookieless, hashRouting } = options;
   const idSeconds = (options.cookieDays ?? 365) * 86400;
   // Fragments hold tokens (`#access_token=…`) more often than routes: kept only for hash routing.
-  const here = () => (options.hashRouting ? location.href : location.href.split('#')[0]!);
+  const here = () => (hashRouting ? location.href : location.href.split('#')[0]!);
   const landingUrl = here();
-  // Whether events may be stored and sent; undefined while consent is pending: nothing is stored, events wait in memory. A refusal is
-  // remembered (a strictly necessary cookie), so the next page sends nothing before the site's
-  // consent manager speaks again.
+  // Whether events may be stored and sent; undefined while consent is pending: nothing is stored,
+  // events wait in memory. A refusal is remembered (a strictly necessary cookie), so the next page
+  // sends nothing before the site's consent manager speaks again.
   let allowed: boolean | undefined =
     getCookie(CONSENT_COOKIE) !== 'denied' &&
     (options.consent === 'required'
@@ -41,33 +42,36 @@ export function createClient(options: Options): Api {
   let cookieDomain = options.cookieDomain;
   const findCookieDomain = () => (cookieDomain ??= registrableDomain(location.hostname));
   const loadedAt = new Date().toISOString();
-  let waiting: (() => void)[] = [];
-  let lastUrl = '';
+  let held: (() => void)[] = [];
+  let lastUrl: string | undefined;
+  // The page's referrer: the document's, then the previous URL of a single-page app.
   let referrer = document.referrer;
-  let landing: Touch | undefined;
-  let campaign: string | undefined;
 
   function start() {
-    if (!options.cookieless) persist(findCookieDomain());
+    if (!cookieless) persist(findCookieDomain());
     // The landing touch: read once per page load, never from SPA navigations.
-    // A reload or a back/forward visit keeps its old referrer: it is no new touch.
-    const navigation = performance.getEntriesByType?.('navigation')[0] as
-      | PerformanceNavigationTiming
-      | undefined;
-    landing = /reload|back/.test(navigation?.type ?? '')
-      ? undefined
-      : touchFromLocation(landingUrl, document.referrer, loadedAt, cookieDomain);
-    campaign = landing && campaignSignature(landingUrl);
-    if (landing) write('ll_lt', landing);
+    // A reload or a back/forward visit (type 1 or 2) keeps its old referrer: it is no new touch.
+    // performance.navigation is deprecated, yet in every browser and much shorter than the
+    // navigation timing entry; were it gone, every load would count as a navigation.
+    if (!performance.navigation?.type) {
+      const landing = touchFromLocation(landingUrl, document.referrer, loadedAt, cookieDomain);
+      if (landing) write('ll_lt', landing);
+      // Only the landing page load may start a campaign's session; events then keep it.
+      sessionId(campaignSignature(landingUrl));
+    }
   }
 
-  startTransport(`${options.apiHost.replace(/\/+$/, '')}/v1/collect`, () => ({
-    writeKey: options.writeKey,
-    context: { library: { name: 'leadloop.js', version: __SDK_VERSION__ }, cookieDomain },
-  }));
+  // Trailing slashes of the host, if any, give way to the path.
+  startTransport(options.apiHost.replace(/\/*$/, '/v1/collect'), (events) =>
+    JSON.stringify({
+      writeKey: options.writeKey,
+      sentAt: new Date().toISOString(),
+      context: { library: { name: 'leadloop.js', version: __SDK_VERSION__ }, cookieDomain },
+      events,
+    }),
+  );
 
   const emit: Emit = (fields, now) => {
-    if (allowed === false) return;
     const timestamp = new Date().toISOString();
     const page = {
       // Cut to the collector's limits: one overlong field would cost the whole event.
@@ -76,13 +80,9 @@ export function createClient(options: Options): Api {
       title: document.title.slice(0, 1024),
       referrer: referrer.slice(0, 8192),
     };
-    const stamp = () => {
-      // First touch: the first visit ever, even a direct one. Last: the latest non-direct one.
-      let first = read<Touch>('ll_ft');
-      if (!first) {
-        first = landing ?? { landingPage: page.url, timestamp };
-        write('ll_ft', first);
-      }
+    // Stamping is what may throw (storage, the page's own values): `safe` here keeps every API
+    // method from throwing into the page.
+    const stamp = safe(() => {
       const last = read<Touch>('ll_lt');
       send(
         {
@@ -90,52 +90,55 @@ export function createClient(options: Options): Api {
           id: uuid(),
           timestamp,
           anonymousId: anonymousId(idSeconds),
-          sessionId: sessionId(campaign),
+          sessionId: sessionId(),
           page,
-          // Cookieless means no cookies read either, the ad platforms' included.
-          attribution: { first, last, adIds: options.cookieless ? {} : adIds() },
+          attribution: {
+            // First touch: the first visit ever, even a direct one (then this page). Last: the
+            // latest non-direct one, this landing's if it was one.
+            first: read('ll_ft') ?? write('ll_ft', last ?? { landingPage: page.url, timestamp }),
+            last,
+            // Cookieless means no cookies read either, the ad platforms' included.
+            adIds: cookieless ? {} : adIds(),
+          },
         } as Event,
         now,
       );
-      campaign = undefined; // only the landing page load may start a campaign's session
-    };
+    });
+    // Sent when allowed, held while consent is pending, dropped once refused.
     if (allowed) stamp();
-    else if (waiting.length < 100) waiting.push(stamp);
+    else if (allowed ?? held.length < 100) held.push(stamp);
   };
 
   const api: Api = {
     page() {
       const url = here();
-      if (url === lastUrl) return;
-      if (lastUrl) referrer = lastUrl;
-      lastUrl = url;
-      emit({ type: 'pageview' });
+      if (url !== lastUrl) {
+        if (lastUrl) referrer = lastUrl;
+        lastUrl = url;
+        emit({ type: 'pageview' });
+      }
     },
     track: (name, properties) => emit({ type: 'track', name, properties: properties as never }),
     identify: (traits) => emit({ type: 'identify', traits: traits as never }),
     reset() {
       // A new visitor from here on; events already queued still go out.
       erase(IDENTITY_KEYS);
-      landing = undefined;
     },
     consent(state) {
       const denied = state === 'denied';
-      if (!options.cookieless)
-        setCookie(CONSENT_COOKIE, state, denied ? 31536000 : -1, findCookieDomain());
+      // A refusal is kept as long as the anonymous id would have been.
+      if (!cookieless)
+        setCookie(CONSENT_COOKIE, state, denied ? idSeconds : -1, findCookieDomain());
       if (denied) erase([...IDENTITY_KEYS, 'll_q']);
       else {
         if (!allowed) start();
-        for (const stamp of waiting) stamp();
+        for (const stamp of held) stamp();
       }
       allowed = !denied;
-      waiting = [];
+      held = [];
     },
   };
-  // Nothing the SDK does may throw into the page.
-  for (const method of Object.keys(api) as (keyof Api)[]) {
-    api[method] = safe(api[method] as (...args: unknown[]) => void) as never;
-  }
   if (allowed) start();
-  if (options.autoCapture !== false) watchPage(api, emit, options.hashRouting);
+  if (options.autoCapture !== false) watchPage(api, emit);
   return api;
 }

@@ -1,5 +1,11 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { captureForm, isSensitiveValue, luhn } from './fields.ts';
+import { formFill, isSensitiveValue, luhn } from './fields.ts';
+
+/** The fields and traits of the fill of `form`, undefined when it is ignored. */
+function captureForm(form: HTMLFormElement) {
+  const fill = formFill(form);
+  return fill && { fields: fill.form.fields, traits: fill.traits };
+}
 
 /** A form built from `html`, appended to the body (or inside `wrapper` when given). */
 function form(html: string, attributes = '', wrapper?: string): HTMLFormElement {
@@ -52,7 +58,7 @@ describe('isSensitiveValue', () => {
   });
 });
 
-describe('captureForm', () => {
+describe('formFill', () => {
   it('captures named fields with trimmed values and finds email, phone and name', () => {
     const captured = captureForm(
       form(`
@@ -75,7 +81,7 @@ describe('captureForm', () => {
   });
 
   it('finds the email by type, by name and by autocomplete', () => {
-    const by = (html: string) => captureForm(form(html))?.traits.email;
+    const by = (html: string) => captureForm(form(html))?.traits?.email;
     expect(by('<input type="email" name="a" value="a@x.io">')).toBe('a@x.io');
     expect(by('<input name="your-email" value="b@x.io">')).toBe('b@x.io');
     expect(by('<input name="E-Mail" value="c@x.io">')).toBe('c@x.io');
@@ -86,12 +92,12 @@ describe('captureForm', () => {
   it('keeps an email field without an @ as a field but not as the email trait', () => {
     expect(captureForm(form('<input type="email" name="email" value="nope">'))).toEqual({
       fields: { email: 'nope' },
-      traits: {},
+      traits: undefined,
     });
   });
 
   it('finds the phone by type, by name and by autocomplete, with more than six digits', () => {
-    const by = (html: string) => captureForm(form(html))?.traits.phone;
+    const by = (html: string) => captureForm(form(html))?.traits?.phone;
     expect(by('<input type="tel" name="a" value="555 123 4567">')).toBe('555 123 4567');
     expect(by('<input name="phone_number" value="5551234567">')).toBe('5551234567');
     expect(by('<input name="Mobile" value="07700 900123">')).toBe('07700 900123');
@@ -103,13 +109,38 @@ describe('captureForm', () => {
   });
 
   it('finds the name by the field name or autocomplete="name"', () => {
-    const by = (html: string) => captureForm(form(html))?.traits.name;
+    // Traits come with an email or a phone only.
+    const email = '<input type="email" name="contact" value="ada@example.com">';
+    const by = (html: string) => captureForm(form(html + email))?.traits?.name;
     expect(by('<input name="name" value="Ada">')).toBe('Ada');
     expect(by('<input name="full_name" value="Ada L">')).toBe('Ada L');
     expect(by('<input name="fullname" value="Ada M">')).toBe('Ada M');
     expect(by('<input name="x" autocomplete="name" value="Ada N">')).toBe('Ada N');
     expect(by('<input name="company_name" value="Acme">')).toBe(undefined);
     expect(by('<input name="x" autocomplete="username" value="ada">')).toBe(undefined);
+  });
+
+  it('is a form_submit with the form id and name from its attributes', () => {
+    const element = form(
+      '<input name="id" value="42"><input name="name" value="Ada"><input name="phone" value="+15550102030">',
+      'id="contact" name="contact-form"',
+    );
+    expect(formFill(element)).toEqual({
+      type: 'form_submit',
+      form: {
+        id: 'contact',
+        name: 'contact-form',
+        fields: { id: '42', name: 'Ada', phone: '+15550102030' },
+      },
+      traits: { name: 'Ada', phone: '+15550102030' },
+    });
+    expect(formFill(form('<input name="a" value="1">'))?.form).toEqual({ fields: { a: '1' } });
+  });
+
+  it('carries traits only with an email or a phone: a name alone identifies nobody', () => {
+    const fill = formFill(form('<input name="name" value="Ada"><input name="q" value="crm">'));
+    expect(fill).toEqual({ type: 'form_submit', form: { fields: { name: 'Ada', q: 'crm' } } });
+    expect(fill).not.toHaveProperty('traits', expect.anything());
   });
 
   it('uses the id when a field has no name, and skips fields with neither', () => {
@@ -136,7 +167,7 @@ describe('captureForm', () => {
     Object.defineProperty(element.querySelector('[type=file]')!, 'value', {
       value: 'C:\\fakepath\\cv.pdf',
     });
-    expect(captureForm(element)).toEqual({ fields: { kept: 'yes' }, traits: {} });
+    expect(captureForm(element)).toEqual({ fields: { kept: 'yes' }, traits: undefined });
   });
 
   it('never captures secrets named as such', () => {
@@ -194,7 +225,7 @@ describe('captureForm', () => {
       fields: { t: phone },
       traits: { phone },
     });
-    expect(captureForm(form(`<input name="phone" value="${phone}">`))?.traits.phone).toBe(phone);
+    expect(captureForm(form(`<input name="phone" value="${phone}">`))?.traits?.phone).toBe(phone);
     // Written with `+`, it is no card number to begin with.
     expect(isSensitiveValue('+49 1512 3456787')).toBe(false);
     // The same digits in a field that is not a phone field are dropped.
@@ -260,7 +291,7 @@ describe('captureForm', () => {
   it('skips empty fields', () => {
     expect(captureForm(form('<input name="a" value="  "><input name="b">'))).toEqual({
       fields: {},
-      traits: {},
+      traits: undefined,
     });
   });
 

@@ -5,14 +5,8 @@ import { uuid } from './uuid.ts';
  * The browser's anonymous id. Written only when missing: a first-party collector refreshes the
  * cookie with `Set-Cookie`, and rewriting it from script would bring back Safari's 7-day cap.
  */
-export function anonymousId(seconds: number): string {
-  let id = read('ll_aid');
-  if (!id) {
-    id = uuid();
-    write('ll_aid', id, seconds);
-  }
-  return id;
-}
+export const anonymousId = (seconds: number): string =>
+  read('ll_aid') || write('ll_aid', uuid(), seconds);
 
 /**
  * The session id, kept 30 minutes after the last event. `campaign` is the signature of the

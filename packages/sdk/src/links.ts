@@ -1,27 +1,31 @@
-import type { LeadloopEventInput } from '@leadloop/schema';
+import type { EventFields } from './client.ts';
 
-type Call = Extract<LeadloopEventInput, { type: 'call_click' }>['call'];
-
-/** What a click on `href` means: a call (tel:, sms:, WhatsApp), an email click (mailto:), or nothing. */
-export function classifyLink(
-  href: string,
-  text: string,
-): { call?: Call; email?: string } | undefined {
+/**
+ * The event a click on `href` makes: call_click for a call (tel:, sms:, WhatsApp), an
+ * `email_click` track for mailto:, or nothing. `href` is a link's `href` property, parsed by the
+ * browser: its scheme in lower case.
+ */
+export function linkEvent(href: string, text: string): EventFields | undefined {
+  // One pattern for both: a scheme (tel, sms, mailto), or a WhatsApp link whose number starts
+  // with + or a digit; the target ends at the query, parameters or the next path segment.
   const match =
-    /^(tel|sms|mailto):([^?;]+)/i.exec(href) ??
-    /^https:\/\/(?:wa\.me\/|api\.whatsapp\.com\/send\/?\?(?:.*&)?phone=)()((?:[+\d]|%2B)[^/?&#]*)/i.exec(
+    /^(?:(tel|sms|mailto):|https:\/\/(?:wa\.me\/|api\.whatsapp\.com\/send\/?\?(?:.*&)?phone=)(?=[+\d]|%2B))([^?;&#/]+)/i.exec(
       href,
     );
-  if (!match) return undefined;
+  if (!match) return;
   const target = decodeURIComponent(match[2]!).trim();
-  const kind = match[1]?.toLowerCase() || 'whatsapp';
-  if (kind === 'mailto') return { email: target };
-  const call: Call = {
-    number: target.slice(0, 128),
-    kind: kind as 'tel',
-    // `+` and digits; the collector derives E.164 with the site's default country.
-    digits: (/^\+/.test(target) || kind === 'whatsapp' ? '+' : '') + target.replace(/\D/g, ''),
-    text: text.trim().slice(0, 200),
-  };
-  return { call };
+  const kind = match[1] || 'whatsapp';
+  return kind === 'mailto'
+    ? { type: 'track', name: 'email_click', properties: { address: target } }
+    : {
+        type: 'call_click',
+        call: {
+          number: target.slice(0, 128),
+          kind: kind as 'tel',
+          // `+` and digits; the collector derives E.164 with the site's default country.
+          // WhatsApp numbers (no scheme matched) are always international.
+          digits: (target[0] === '+' || !match[1] ? '+' : '') + target.replace(/\D/g, ''),
+          text: text.trim().slice(0, 200),
+        },
+      };
 }

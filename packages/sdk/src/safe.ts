@@ -7,7 +7,6 @@ export function safe<A extends unknown[], R>(fn: (...args: A) => R) {
       return fn(...args);
     } catch (error) {
       if (__DEBUG__) console.warn('[leadloop]', error);
-      return undefined;
     }
   };
 }

@@ -12,13 +12,14 @@ safe(() => {
   const data = script?.dataset;
   // A page that includes the tag twice (a CMS and a tag manager) must not count everything twice.
   if (!data?.key || w.leadloop?.live) return;
+  // data-cookie-domain and data-consent ("required") arrive under their option names.
   const client = createClient({
+    ...(data as Partial<Options>),
     writeKey: data.key,
     // The script's own folder: `https://c.example.com`, or `https://example.com/ll` in first-party mode.
     apiHost: data.api || new URL('.', script!.src).href,
-    cookieDomain: data.cookieDomain,
+    // Present but empty attributes: flags.
     cookieless: 'cookieless' in data,
-    consent: data.consent as Options['consent'], // only 'required' means anything
     hashRouting: 'hashRouting' in data,
   });
   const queued = w.leadloop?.q ?? [];

@@ -5,7 +5,8 @@ import { getCookie, setCookie } from './cookies.ts';
 // not given). Module state: one SDK per page.
 let memory: Record<string, unknown> | undefined = {};
 let domain: string | undefined;
-const isCookie = (key: string) => /^ll_[as]id$/.test(key);
+// The ids (`ll_aid`, `ll_sid`) are the only keys ending in `id`.
+const isCookie = (key: string) => key.endsWith('id');
 
 /** From now on, keep state in cookies on `domain` and in localStorage. */
 export function persist(cookieDomain: string | undefined): void {
@@ -19,16 +20,14 @@ export function read<T = string>(key: string): T | undefined {
   if (isCookie(key)) return getCookie(key) as T;
   try {
     return JSON.parse(localStorage.getItem(key)!) ?? undefined;
-  } catch {
-    return undefined;
-  }
+  } catch {}
 }
 
 /**
- * Keeps `value` under `key` (cookies for `seconds`); `undefined` erases it. localStorage may be
- * full or disabled: the value then still lives for this page.
+ * Keeps `value` under `key` (cookies for `seconds`) and returns it; `undefined` erases it.
+ * localStorage may be full or disabled: the value then still lives for this page.
  */
-export function write(key: string, value?: unknown, seconds = -1): void {
+export function write<T>(key: string, value?: T, seconds = -1): T {
   if (memory) memory[key] = value;
   else if (isCookie(key)) setCookie(key, value as string, value ? seconds : -1, domain);
   else
@@ -36,6 +35,7 @@ export function write(key: string, value?: unknown, seconds = -1): void {
       if (value === undefined) localStorage.removeItem(key);
       else localStorage.setItem(key, JSON.stringify(value));
     } catch {}
+  return value as T;
 }
 
 /** Erases these keys, wherever they are kept. */
@@ -49,7 +49,8 @@ export function erase(keys: string[]): void {
  * single-label hosts, which get host-only cookies.
  */
 export function registrableDomain(host: string): string | undefined {
-  if (/^[\d.]+$|:|^[^.]+$/.test(host)) return undefined;
+  // No probing an IPv4 address; IPv6 and single-label hosts have no parent to probe.
+  if (/^[\d.]+$/.test(host)) return;
   const labels = host.split('.');
   for (let index = labels.length - 1; index--; ) {
     const domain = labels.slice(index).join('.');
@@ -59,5 +60,4 @@ export function registrableDomain(host: string): string | undefined {
       return domain;
     }
   }
-  return undefined;
 }

@@ -46,7 +46,10 @@ async function start(persisted = true) {
   const storage = await import('./storage.ts');
   if (persisted) storage.persist('example.com');
   const transport = await import('./transport.ts');
-  transport.startTransport(ENDPOINT, () => ENVELOPE);
+  // The client writes the batch (its envelope and time); the transport decides what goes in it.
+  transport.startTransport(ENDPOINT, (events) =>
+    JSON.stringify({ ...ENVELOPE, sentAt: new Date().toISOString(), events }),
+  );
   return transport;
 }
 
@@ -244,6 +247,27 @@ describe('answers', () => {
     expect(fetchMock).toHaveBeenCalledTimes(1);
     await vi.advanceTimersByTimeAsync(10);
     expect(fetchMock).toHaveBeenCalledTimes(2);
+  });
+
+  it('halves the batch after each failure, down to one event, and sends 50 again after a success', async () => {
+    // Too big for a keepalive request, say: it fails like a network error until it is smaller.
+    fetchMock.mockImplementation(networkError);
+    localStorage.setItem('ll_q', JSON.stringify(events(1, 60)));
+    await start();
+    await vi.advanceTimersByTimeAsync(1000);
+    for (let failure = 1; failure <= 7; failure++)
+      await vi.advanceTimersByTimeAsync(Math.min(300_000, 1000 * 2 ** failure) / 2);
+    expect(fetched().map((batch) => batch.length)).toEqual([50, 25, 12, 6, 3, 1, 1, 1]);
+    expect(queuedIds()).toHaveLength(60);
+    fetchMock.mockImplementation(answer(202));
+    await vi.advanceTimersByTimeAsync(128_000);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(
+      fetched()
+        .slice(-2)
+        .map((batch) => batch.length),
+    ).toEqual([1, 50]);
+    expect(fetched().at(-1)).toEqual(ids(events(2, 51)));
   });
 
   it('starts the backoff over after a success', async () => {

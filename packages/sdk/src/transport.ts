@@ -4,60 +4,63 @@ import { read, write } from './storage.ts';
 // Every event first joins a bounded queue (localStorage, or memory), then leaves in batches as
 // `text/plain` (no CORS preflight). A keepalive fetch shows the answer: a 2xx or a 4xx other than
 // 429 takes the batch off the queue; network errors (a refused origin too), 5xx and 429 leave it for
-// a retry with exponential backoff, also on the next page load. On page hide a beacon carries the
-// queue, which stays until a fetch confirms it: the collector keeps each event id once, so a
-// resend never doubles anything.
+// a retry with exponential backoff, also on the next page load, each retry with half as many
+// events. On page hide a beacon carries the queue, which stays until a fetch confirms it: the
+// collector keeps each event id once, so a resend never doubles anything.
 
 type Event = LeadloopEventInput;
 
 let endpoint: string;
-let envelope: () => object;
+let body: (events: Event[]) => string;
 let timer: ReturnType<typeof setTimeout> | undefined;
 let failures = 0;
 let busy = false;
 
 const queued = () => read<Event[]>('ll_q') ?? [];
-const body = (events: Event[]) =>
-  JSON.stringify({ ...envelope(), sentAt: new Date().toISOString(), events });
 
 function schedule(delay: number) {
   clearTimeout(timer);
   timer = setTimeout(flush, delay);
 }
 
-export function startTransport(url: string, batchEnvelope: () => object): void {
+/** Starts sending to `url`, each batch as `batchBody` writes it. */
+export function startTransport(url: string, batchBody: (events: Event[]) => string): void {
   endpoint = url;
-  envelope = batchEnvelope;
+  body = batchBody;
   schedule(1e3); // what earlier pages left in the queue
   addEventListener('pagehide', () => flush(true));
   addEventListener('visibilitychange', () => document.hidden && flush(true));
 }
 
 /** Sends what is queued; `unloading` uses a beacon, which outlives the page. */
-export function flush(unloading?: boolean): void {
+export async function flush(unloading?: boolean): Promise<void> {
   timer = undefined;
-  let batch = queued().slice(0, 50);
-  // Keepalive requests and beacons carry at most 64 KB (bytes, hence the Blob).
-  while (batch[1] && new Blob([body(batch)]).size > 6e4) batch = batch.slice(0, batch.length >> 1);
+  // At most 50 events, halved after each failure: keepalive requests and beacons carry at most
+  // 64 KB (all of a page's together), and a batch too big fails like a network error until it is
+  // small enough. Cheaper in bytes than measuring each body, and it sees other requests' share.
+  const batch = queued().slice(0, 50 >> failures || 1);
   // A beacon that the browser took is gone; an answer in flight schedules what comes next.
   if (!batch[0] || (unloading ? navigator.sendBeacon?.(endpoint, body(batch)) : busy)) return;
   busy = true;
-  fetch(endpoint, { method: 'POST', body: body(batch), keepalive: true })
-    .then(({ status }) => {
-      if (status > 499 || status === 429) throw 0;
-      failures = 0;
-      const rest = read<Event[]>('ll_q'); // none after a refusal erased the queue
-      if (rest)
-        write(
-          'll_q',
-          rest.filter((event) => !batch.some((sent) => sent.id === event.id)),
-        );
-      schedule(0);
-    })
-    .catch(() => schedule(Math.min(3e5, 1e3 * 2 ** ++failures) * (0.5 + Math.random() / 2)))
-    .finally(() => {
-      busy = false;
+  try {
+    const { status } = await fetch(endpoint, {
+      method: 'POST',
+      body: body(batch),
+      keepalive: true,
     });
+    if (status > 499 || status === 429) throw 0;
+    failures = 0;
+    const rest = read<Event[]>('ll_q'); // none after a refusal erased the queue
+    if (rest)
+      write(
+        'll_q',
+        rest.filter((event) => !batch.some((sent) => sent.id === event.id)),
+      );
+    schedule(0);
+  } catch {
+    schedule(Math.min(3e5, 1e3 * 2 ** ++failures) * (0.5 + Math.random() / 2));
+  }
+  busy = false;
 }
 
 /**
@@ -66,8 +69,7 @@ export function flush(unloading?: boolean): void {
  * wait for the backoff.
  */
 export function send(event: Event, now?: boolean): void {
-  const queue = [...queued(), event].slice(-200);
-  write('ll_q', queue);
+  const queue = write('ll_q', [...queued(), event].slice(-200));
   if ((now || queue[9]) && !failures) flush();
   else timer ??= setTimeout(flush, 1e3);
 }

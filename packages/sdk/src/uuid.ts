@@ -1,6 +1,9 @@
-/** A v4 UUID from `getRandomValues`, which (unlike `randomUUID`) exists on plain-http pages too. */
+/**
+ * A v4 UUID: every blob URL ends with a random UUID the browser made (File API: "generate a
+ * random UUID"), also on plain-http pages where `crypto.randomUUID` is missing.
+ */
 export function uuid(): string {
-  return '10000000-1000-4000-8000-100000000000'.replace(/[018]/g, (digit) =>
-    (+digit ^ (crypto.getRandomValues(new Uint8Array(1))[0]! & (15 >> (+digit / 4)))).toString(16),
-  );
+  const url = URL.createObjectURL(new Blob());
+  URL.revokeObjectURL(url);
+  return url.slice(-36);
 }
