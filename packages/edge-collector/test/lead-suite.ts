@@ -323,6 +323,34 @@ export function describeLeads(name: string, getStore: () => Store, propertyRuns 
       ).toHaveLength(2);
     });
 
+    it('counts the events of a batch stored while the browser was being identified', async () => {
+      const store = getStore();
+      const site = await siteOf(store);
+      // A pageview batch lands between this update's read of the browser's events and its write:
+      // its own update saw no lead yet and wrote nothing.
+      const racing = [pageview(site, '/pricing', { at: T0 + 1, visitor: 'v1' })];
+      let raced = false;
+      const racy: Store = Object.create(store);
+      Object.defineProperty(racy, 'leads', {
+        value: {
+          ...store.leads,
+          loadLeadEvents: async (siteId: string, visitors: string[]) => {
+            const events = await store.leads.loadLeadEvents(siteId, visitors);
+            if (!raced) {
+              raced = true;
+              await store.ingest(planIngest(racing, hosts));
+            }
+            return events;
+          },
+        },
+      });
+      await processBatch(racy, site, [
+        identify(site, { email: 'ada@acme.io' }, { at: T0, visitor: 'v1' }),
+      ]);
+      const [lead] = await leadsOf(store, site.id);
+      expect(lead!.scoreReasons.map((reason) => reason.group)).toEqual(['key pages']);
+    });
+
     it('announces form fills and calls of anonymous visitors too', async () => {
       const store = getStore();
       const site = await siteOf(store);

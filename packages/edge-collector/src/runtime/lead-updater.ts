@@ -3,7 +3,14 @@ import { planErasure } from '../core/erasure.ts';
 import { type Identifier, identifierKey, suppressionHash } from '../core/identifiers.ts';
 import type { StoredEvent } from '../core/ingest-plan.ts';
 import { generateId } from '../core/keys.ts';
-import { eventIdentifiers, planLeadUpdate, stitchBatch } from '../core/lead-update.ts';
+import {
+  eventIdentifiers,
+  type IdentitySnapshot,
+  type LeadEvent,
+  type LeadUpdatePlan,
+  planLeadUpdate,
+  stitchBatch,
+} from '../core/lead-update.ts';
 import type { Store } from '../store/types.ts';
 
 // Runs identity stitching and scoring for one site's stored events: read the touched part of the
@@ -71,13 +78,39 @@ export async function updateLeads(
     const nothingToWrite =
       plan.leads.length + plan.identifiers.length + plan.links.length + plan.changes.length === 0;
     if (nothingToWrite) return;
-    if (await store.leads.commitLeadUpdate(site.id, snapshot.version, plan)) return;
+    if (await store.leads.commitLeadUpdate(site.id, snapshot.version, plan)) {
+      if (!(await missedLateEvents(store, site.id, snapshot, plan, leadEvents))) return;
+      // Written, but a batch stored meanwhile has events this lead must count: recompute.
+      continue;
+    }
     // Someone else wrote first: back off a little, with jitter, and recompute from what they wrote.
     await pause(Math.random() * 20 * attempt);
   }
   throw new Error(
     `lead update for site ${site.id} lost to concurrent writes ${MAX_ATTEMPTS} times`,
   );
+}
+
+/**
+ * Whether browsers this update linked for the first time have events it did not count. A batch
+ * of theirs stored while this update was being decided saw no lead to update (the link was not
+ * written yet) and wrote nothing; its events must be counted by this update instead.
+ */
+async function missedLateEvents(
+  store: Store,
+  siteId: string,
+  snapshot: IdentitySnapshot,
+  plan: LeadUpdatePlan,
+  counted: readonly LeadEvent[],
+): Promise<boolean> {
+  const linkedBefore = new Set(snapshot.links.map((link) => link.anonymousId));
+  const newlyLinked = [...new Set(plan.links.map((link) => link.anonymousId))].filter(
+    (anonymousId) => !linkedBefore.has(anonymousId),
+  );
+  if (newlyLinked.length === 0) return false;
+  const seen = new Set(counted.map((event) => event.id));
+  const events = await store.leads.loadLeadEvents(siteId, newlyLinked);
+  return events.some((event) => !seen.has(event.id));
 }
 
 /** Leads rescored per step after a rule change: each step is one transaction. */
