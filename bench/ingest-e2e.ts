@@ -1,7 +1,9 @@
 // Events per second persisted end to end — collect → queue → consumer → database — on local D1 and
 // on Postgres through the Hyperdrive binding, each with the shipped consumer (up to 100 messages a
-// transaction) and with max_batch_size 1 (one message a transaction). Every variant runs alone in
-// a fresh wrangler dev; a round sends a fixed number of events, then counts rows until all are in.
+// transaction) and with max_batch_size 1 (one message a transaction), and the shipped consumer when
+// every visitor's batch ends in a form fill that makes it a lead (stitching and scoring on top).
+// Every variant runs alone in a fresh wrangler dev; a round sends a fixed number of events, then
+// counts rows until all are in.
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,7 +16,7 @@ import { type Load, load } from './load.ts';
 import { createSite } from './sites.ts';
 import { countStoredEvents, type Drained, waitForStored } from './stored-events.ts';
 
-export type Mode = 'batched' | 'single';
+export type Mode = 'batched' | 'leads' | 'single';
 
 export type PersistOptions = {
   rounds: number;
@@ -30,11 +32,17 @@ export type PersistRound = {
   drained: Drained;
   /** Events per transaction, where the database can tell (Postgres). */
   transactions?: number[];
+  /** In `leads` mode: one lead per visitor, counted like the events. */
+  leads?: { expected: number; drained: Drained };
 };
 
 export type Variant = { database: 'D1' | 'Postgres'; mode: Mode; rounds: PersistRound[] };
 
-const MAX_BATCH_SIZE: Record<Mode, number | undefined> = { batched: undefined, single: 1 };
+const MAX_BATCH_SIZE: Record<Mode, number | undefined> = {
+  batched: undefined,
+  leads: undefined,
+  single: 1,
+};
 const log = (message: string) => process.stderr.write(`  ingest: ${message}\n`);
 
 /** How the collector is configured for one database, and how that database is read back. */
@@ -42,6 +50,7 @@ type Database = {
   name: Variant['database'];
   config: (mode: Mode, main: string) => CollectorConfig;
   count(siteId: string, persistTo: string, signal: AbortSignal): Promise<number>;
+  countLeads(siteId: string, persistTo: string, signal: AbortSignal): Promise<number>;
   /** Pause between counts: a local D1 count is a wrangler process already (~1.5 s). */
   pollMs: number;
   transactionSizes?(siteId: string): Promise<number[]>;
@@ -51,6 +60,7 @@ const d1: Database = {
   name: 'D1',
   config: (mode, main) => ({ shipped: 'wrangler.toml', main, maxBatchSize: MAX_BATCH_SIZE[mode] }),
   count: (siteId, persistTo, signal) => countStoredEvents(persistTo, siteId, signal),
+  countLeads: (siteId, persistTo, signal) => countStoredEvents(persistTo, siteId, signal, 'leads'),
   pollMs: 0,
 };
 
@@ -64,6 +74,7 @@ function postgresDatabase(server: BenchPostgres): Database {
       hyperdriveUrl: server.url,
     }),
     count: (siteId) => server.countEvents(siteId),
+    countLeads: (siteId) => server.countLeads(siteId),
     pollMs: 50,
     transactionSizes: (siteId) => server.transactionSizes(siteId),
   };
@@ -75,20 +86,39 @@ async function persistRound(
   events: number,
   database: Database,
   persistTo: string,
-  { signal, maxWaitMs }: { signal: AbortSignal; maxWaitMs: number },
+  { signal, maxWaitMs, withForm }: { signal: AbortSignal; maxWaitMs: number; withForm: boolean },
 ): Promise<PersistRound> {
   const site = await createSite(url, adminToken);
   const siteId = site.site.id;
   const tally = { accepted: 0 };
   const requests = Math.ceil(events / EVENTS_PER_BATCH);
-  const sent = await load(url, { requests }, collectRequests(site.writeKey, tally));
+  const sent = await load(url, { requests }, collectRequests(site.writeKey, tally, { withForm }));
+  const wait = { intervalMs: database.pollMs, maxMs: maxWaitMs };
   const drained = await waitForStored(
     () => database.count(siteId, persistTo, signal),
     tally.accepted,
-    { intervalMs: database.pollMs, maxMs: maxWaitMs },
+    wait,
   );
+  // Leads are written right after their batch's events, by the same consumer call.
+  const expectedLeads = tally.accepted / EVENTS_PER_BATCH;
+  const leads = withForm
+    ? {
+        expected: expectedLeads,
+        drained: await waitForStored(
+          () => database.countLeads(siteId, persistTo, signal),
+          expectedLeads,
+          wait,
+        ),
+      }
+    : undefined;
   const transactions = await database.transactionSizes?.(siteId);
-  return { sent, accepted: tally.accepted, drained, ...(transactions ? { transactions } : {}) };
+  return {
+    sent,
+    accepted: tally.accepted,
+    drained,
+    ...(transactions ? { transactions } : {}),
+    ...(leads ? { leads } : {}),
+  };
 }
 
 async function runVariant(
@@ -108,6 +138,7 @@ async function runVariant(
       persistRound(server.url, adminToken, events, database, persistTo, {
         signal,
         maxWaitMs: options.maxWaitMs,
+        withForm: mode === 'leads',
       });
 
     const events = options.events[database.name][mode];
@@ -136,14 +167,14 @@ export async function persistVariants(
 ): Promise<{ variants: Variant[]; postgresVersion: string }> {
   return withCleanup(async ({ own, signal }) => {
     const variants: Variant[] = [];
-    for (const mode of ['batched', 'single'] as const) {
+    for (const mode of ['batched', 'leads', 'single'] as const) {
       variants.push(await runVariant(d1, mode, { main, options, signal }));
     }
     log('starting a throwaway PostgreSQL');
     const server = await startBenchPostgres();
     own(server.stop);
     const postgres = postgresDatabase(server);
-    for (const mode of ['batched', 'single'] as const) {
+    for (const mode of ['batched', 'leads', 'single'] as const) {
       variants.push(await runVariant(postgres, mode, { main, options, signal }));
     }
     return { variants, postgresVersion: server.version };

@@ -10,6 +10,7 @@ export type BenchPostgres = {
   /** `15.14`, say. */
   version: string;
   countEvents(siteId: string): Promise<number>;
+  countLeads(siteId: string): Promise<number>;
   /** Events per writing transaction (rows sharing an `xmin`): the batches the consumer stored. */
   transactionSizes(siteId: string): Promise<number[]>;
   stop(): Promise<void>;
@@ -31,6 +32,11 @@ export async function startBenchPostgres(): Promise<BenchPostgres> {
     async countEvents(siteId) {
       const [row] = await sql<{ n: number }[]>`
         SELECT count(*)::int AS n FROM events WHERE site_id = ${siteId}`;
+      return row?.n ?? 0;
+    },
+    async countLeads(siteId) {
+      const [row] = await sql<{ n: number }[]>`
+        SELECT count(*)::int AS n FROM leads WHERE site_id = ${siteId}`;
       return row?.n ?? 0;
     },
     async transactionSizes(siteId) {

@@ -22,8 +22,8 @@ const ingestOptions: IngestOptions = values.quick
       persist: {
         rounds: 1,
         events: {
-          D1: { batched: 10_000, single: 1_000 },
-          Postgres: { batched: 10_000, single: 200 },
+          D1: { batched: 10_000, leads: 10_000, single: 1_000 },
+          Postgres: { batched: 10_000, leads: 10_000, single: 200 },
         },
         maxWaitMs: 60_000,
       },
@@ -33,8 +33,8 @@ const ingestOptions: IngestOptions = values.quick
       persist: {
         rounds: 3,
         events: {
-          D1: { batched: 30_000, single: 3_000 },
-          Postgres: { batched: 30_000, single: 600 },
+          D1: { batched: 30_000, leads: 30_000, single: 3_000 },
+          Postgres: { batched: 30_000, leads: 30_000, single: 600 },
         },
         maxWaitMs: 120_000,
       },

@@ -6,9 +6,10 @@ export async function countStoredEvents(
   persistTo: string,
   siteId: string,
   signal?: AbortSignal,
+  table: 'events' | 'leads' = 'events',
 ): Promise<number> {
   if (!/^[\w-]+$/.test(siteId)) throw new Error(`unexpected site id ${siteId}`);
-  const sql = `SELECT count(*) AS n FROM events WHERE site_id='${siteId}'`;
+  const sql = `SELECT count(*) AS n FROM ${table} WHERE site_id='${siteId}'`;
   const [row] = await queryLocalD1<{ n: number }>(sql, persistTo, signal);
   return row?.n ?? 0;
 }

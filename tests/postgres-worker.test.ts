@@ -1,6 +1,6 @@
 // The Postgres deployment as it runs: the Worker under wrangler dev with wrangler.postgres.toml,
 // reaching the throwaway server through its Hyperdrive binding, events flowing collect → queue →
-// consumer → Postgres.
+// consumer → Postgres, and back out through the REST API as a lead.
 
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -64,14 +64,14 @@ async function waitFor<T>(read: () => Promise<T[]>, count: number): Promise<T[]>
 }
 
 describe('the Worker on Postgres through Hyperdrive', () => {
-  it('creates a site, collects a visit and stores its events, session and visitor', async () => {
+  it('creates a site, collects a visit and stores its events, session, visitor and lead', async () => {
     const created = await fetch(`${server.url}/v1/admin/sites`, {
       method: 'POST',
       headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' },
       body: JSON.stringify({ name: 'Acme', allowedOrigins: [ORIGIN] }),
     });
     expect(created.status).toBe(201);
-    const { site, writeKey } = (await created.json()) as CreateSiteResponse;
+    const { site, writeKey, secretKey } = (await created.json()) as CreateSiteResponse;
 
     const landing = `${ORIGIN}/pricing?utm_source=google&utm_medium=cpc&gclid=pg-1`;
     const now = new Date().toISOString();
@@ -85,7 +85,10 @@ describe('the Worker on Postgres through Hyperdrive', () => {
       attribution: { last: { landingPage: landing, timestamp: now } },
       ...extra,
     });
-    const events = [event('pageview'), event('identify', { traits: { email: 'ada@example.com' } })];
+    const events = [
+      event('pageview'),
+      event('identify', { traits: { email: 'Ada@Acme.com', name: 'Ada' } }),
+    ];
     const body = JSON.stringify({ writeKey, sentAt: now, events });
     const send = () =>
       fetch(`${server.url}/v1/collect`, {
@@ -119,5 +122,18 @@ describe('the Worker on Postgres through Hyperdrive', () => {
     const visitors = await sql`
       select first_seen_at from visitors where site_id = ${site.id} and anonymous_id = 'pg-visitor'`;
     expect(visitors).toHaveLength(1);
+
+    // The identify made a lead, read back through the REST API with the secret key.
+    const response = await fetch(`${server.url}/v1/leads?email=ada@acme.com`, {
+      headers: { authorization: `Bearer ${secretKey}` },
+    });
+    const { data } = (await response.json()) as { data: Record<string, unknown>[] };
+    expect(data).toHaveLength(1);
+    expect(data[0]).toMatchObject({
+      email: 'ada@acme.com',
+      name: 'Ada',
+      visitorIds: ['pg-visitor'],
+      firstTouch: { channel: 'Paid Search', clickId: 'pg-1' },
+    });
   });
 });

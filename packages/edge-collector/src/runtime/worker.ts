@@ -3,7 +3,7 @@ import type { Hono } from 'hono';
 import { createApp, type Environment } from '../app.ts';
 import type { EventMessage } from '../core/event-record.ts';
 import { D1Store } from '../store/d1.ts';
-import { connectPerOperation, PostgresStore } from '../store/postgres.ts';
+import { connectForWork, connectPerOperation, PostgresStore } from '../store/postgres.ts';
 import type { Store } from '../store/types.ts';
 import { consumeEvents, quarantineDeadLetters } from './events-consumer.ts';
 import { queueSink } from './queue-sink.ts';
@@ -13,6 +13,16 @@ function storeFor(env: Env): Store {
   return env.HYPERDRIVE
     ? new PostgresStore(connectPerOperation(env.HYPERDRIVE.connectionString))
     : new D1Store(env.DB);
+}
+
+/**
+ * The store for one queue batch. On Postgres the batch keeps one connection from start to end
+ * (a lead update reads and writes a dozen times), closed when the batch is done.
+ */
+function batchStoreFor(env: Env): { store: Store; close(): Promise<void> } {
+  if (!env.HYPERDRIVE) return { store: new D1Store(env.DB), close: async () => {} };
+  const connection = connectForWork(env.HYPERDRIVE.connectionString);
+  return { store: new PostgresStore(connection), close: connection.end };
 }
 
 let app: Hono | undefined;
@@ -37,12 +47,17 @@ export default {
     return appFor(env).fetch(request, env, ctx);
   },
   async queue(batch, env, _ctx) {
-    // Dead-letter queues are named `<queue>-dlq` (wrangler.toml).
-    if (batch.queue.endsWith('-dlq')) {
-      await quarantineDeadLetters(batch, storeFor(env));
-    } else {
-      const events = queueSink(env.EVENTS as Queue<EventMessage>);
-      await consumeEvents(batch, storeFor(env), { enqueue: events });
+    const { store, close } = batchStoreFor(env);
+    try {
+      // Dead-letter queues are named `<queue>-dlq` (wrangler.toml).
+      if (batch.queue.endsWith('-dlq')) {
+        await quarantineDeadLetters(batch, store);
+      } else {
+        const events = queueSink(env.EVENTS as Queue<EventMessage>);
+        await consumeEvents(batch, store, { enqueue: events });
+      }
+    } finally {
+      await close();
     }
   },
 } satisfies ExportedHandler<Env>;

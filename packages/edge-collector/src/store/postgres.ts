@@ -38,8 +38,9 @@ type Database = PostgresJsDatabase;
 
 /**
  * A database handle for one piece of work. On Workers a connection belongs to the request that
- * opened it, so each operation opens one through Hyperdrive (which pools the real connections)
- * and closes it afterwards; in Node one long-lived pool serves every operation.
+ * opened it, so an HTTP request opens one per operation through Hyperdrive (which pools the real
+ * connections) and a queue batch one for the whole batch; in Node one long-lived pool serves
+ * every operation.
  */
 export type Connect = () => { db: Database; release(): Promise<void> };
 
@@ -53,6 +54,17 @@ export function connectPerOperation(url: string): Connect {
     const client = postgres(url, { max: 1, fetch_types: false, prepare: false });
     return { db: drizzle(client), release: () => client.end({ timeout: END_TIMEOUT_SECONDS }) };
   };
+}
+
+/**
+ * One connection through a Hyperdrive binding for a unit of work that makes many operations (a
+ * queue batch), reused by each of them until `end()`.
+ */
+export function connectForWork(url: string): Connect & { end(): Promise<void> } {
+  const client = postgres(url, { max: 1, fetch_types: false, prepare: false });
+  const db = drizzle(client);
+  const connect = () => ({ db, release: async () => {} });
+  return Object.assign(connect, { end: () => client.end({ timeout: END_TIMEOUT_SECONDS }) });
 }
 
 /** One pool for a long-lived process (tests, benchmarks, a Node server). */
