@@ -5,8 +5,8 @@ import { z } from 'zod';
 export const leadStatuses = ['lead', 'mql', 'sql', 'opportunity', 'customer', 'lost'] as const;
 export type LeadStatus = (typeof leadStatuses)[number];
 
-/** Where one of a lead's sessions came from (DESIGN.md "Attribution"). */
-export type LeadTouch = {
+/** Where a session came from (DESIGN.md "Attribution"): what attribution groups by. */
+export type TouchFields = {
   channel: string;
   source: string;
   medium: string;
@@ -21,6 +21,10 @@ export type LeadTouch = {
   region: string | null;
   city: string | null;
   deviceType: string | null;
+};
+
+/** One of a lead's touches: its session's source, which session, and when. */
+export type LeadTouch = TouchFields & {
   sessionId: string;
   /** ISO 8601: when the session's first pageview happened. */
   at: string;

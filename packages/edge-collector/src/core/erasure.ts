@@ -1,5 +1,5 @@
 import type { SessionUpsert } from './ingest-plan.ts';
-import { byLinkTime, type IdentifierRow, leadAt, type VisitorLink } from './stitching.ts';
+import { type IdentifierRow, ownership, type VisitorLink } from './stitching.ts';
 
 // What erasing a lead removes: its identifiers and links, and every event and session that was
 // its own. A browser only this lead used goes entirely; a shared browser keeps what belonged to
@@ -22,17 +22,10 @@ export function planErasure(
   events: readonly { id: string; anonymousId: string; occurredAt: number }[],
   sessions: readonly SessionUpsert[],
 ): ErasurePlan {
-  const linksByVisitor = new Map<string, VisitorLink[]>();
-  for (const link of links) {
-    const list = linksByVisitor.get(link.anonymousId) ?? [];
-    list.push(link);
-    linksByVisitor.set(link.anonymousId, list);
-  }
-  for (const list of linksByVisitor.values()) list.sort(byLinkTime);
-  const owns = (anonymousId: string, at: number) =>
-    leadAt(linksByVisitor.get(anonymousId) ?? [], at) === leadId;
+  const owners = ownership(links);
+  const owns = (anonymousId: string, at: number) => owners.leadAt(anonymousId, at) === leadId;
 
-  const visitorIds = [...linksByVisitor]
+  const visitorIds = [...owners.byVisitor]
     .filter(([, list]) => list.every((link) => link.leadId === leadId))
     .map(([anonymousId]) => anonymousId)
     .sort();

@@ -3,12 +3,11 @@ import { type IdentifierSettings, identifierKey, identifiersOf } from './identif
 import type { StoredEvent } from './ingest-plan.ts';
 import { nextStatus, type ScoringEvent, scoreChangeIsNews, scoreLead } from './scoring.ts';
 import {
-  byLinkTime,
   type IdentifierRow,
   type IdentifyingEvent,
   type IdentityGraph,
-  leadAt,
   type Merge,
+  ownership,
   type StitchOutcome,
   stitch,
   type VisitorLink,
@@ -222,19 +221,11 @@ export function planLeadUpdate(input: LeadUpdateInput): LeadUpdatePlan {
     changes: [],
   };
 
-  const linksByVisitor = new Map<string, VisitorLink[]>();
-  for (const link of graph.links.values()) {
-    const links = linksByVisitor.get(link.anonymousId) ?? [];
-    links.push(link);
-    linksByVisitor.set(link.anonymousId, links);
-  }
-  for (const links of linksByVisitor.values()) links.sort(byLinkTime);
-  const leadOf = (anonymousId: string, at: number) =>
-    leadAt(linksByVisitor.get(anonymousId) ?? [], at);
+  const owners = ownership(graph.links.values());
 
   const eventsByLead = new Map<string, LeadEvent[]>();
   for (const event of [...input.events].sort(byTime)) {
-    const leadId = leadOf(event.anonymousId, event.occurredAt);
+    const leadId = owners.leadAt(event.anonymousId, event.occurredAt);
     if (!leadId || !stitched.affected.has(leadId)) continue;
     const events = eventsByLead.get(leadId) ?? [];
     events.push(event);
@@ -356,7 +347,7 @@ export function planLeadUpdate(input: LeadUpdateInput): LeadUpdatePlan {
   for (const event of input.batch) {
     if (event.bot || (event.type !== 'form_submit' && event.type !== 'call_click')) continue;
     const type = event.type === 'form_submit' ? 'form.submitted' : 'call.clicked';
-    const leadId = leadOf(event.anonymousId, event.occurredAt);
+    const leadId = owners.leadAt(event.anonymousId, event.occurredAt);
     change(type, leadId, event.occurredAt, eventData(event, leadId), `${type}:${event.id}`);
   }
   return plan;

@@ -1,7 +1,7 @@
 import type { Lead, LeadTouch } from '@leadloop/schema';
 import type { SessionUpsert } from './ingest-plan.ts';
 import type { LeadRow } from './lead-update.ts';
-import { byLinkTime, type IdentifierRow, leadAt, type VisitorLink } from './stitching.ts';
+import { type IdentifierRow, ownership, type VisitorLink } from './stitching.ts';
 import { type VisitorTouch, visitorTouches } from './visitor-touches.ts';
 
 // A lead as the API and webhooks show it: its row, plus what is read from its browsers — their
@@ -17,21 +17,14 @@ export function leadView(
   links: readonly VisitorLink[],
   sessions: readonly SessionUpsert[],
 ): Lead {
-  const linksByVisitor = new Map<string, VisitorLink[]>();
-  for (const link of links) {
-    const list = linksByVisitor.get(link.anonymousId) ?? [];
-    list.push(link);
-    linksByVisitor.set(link.anonymousId, list);
-  }
-  for (const list of linksByVisitor.values()) list.sort(byLinkTime);
+  const owners = ownership(links);
 
-  const visitorIds = [...linksByVisitor]
+  const visitorIds = [...owners.byVisitor]
     .filter(([, list]) => list.some((link) => link.leadId === row.id))
     .map(([anonymousId]) => anonymousId)
     .sort();
   const own = sessions.filter(
-    (session) =>
-      leadAt(linksByVisitor.get(session.anonymousId) ?? [], session.startedAt) === row.id,
+    (session) => owners.leadAt(session.anonymousId, session.startedAt) === row.id,
   );
   const { firstTouch, lastTouch } = visitorTouches(own);
   const values = (kind: IdentifierRow['kind']) =>

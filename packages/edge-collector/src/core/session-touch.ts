@@ -1,26 +1,11 @@
-import { CLICK_ID_PARAMS, LIMITS } from '@leadloop/schema';
+import { CLICK_ID_PARAMS, LIMITS, type TouchFields } from '@leadloop/schema';
 import { type Channel, classifyChannel } from './channel.ts';
 import type { Enrichment } from './enrichment.ts';
 import { normaliseOrigin } from './origins.ts';
 import { withCampaignFields } from './touch-params.ts';
 
 /** Where a session came from: what attribution groups by. */
-export type SessionTouch = {
-  channel: Channel;
-  source: string;
-  medium: string;
-  campaign: string | null;
-  term: string | null;
-  content: string | null;
-  clickIdType: string | null;
-  clickId: string | null;
-  referrerDomain: string | null;
-  landingPage: string;
-  country: string | null;
-  region: string | null;
-  city: string | null;
-  deviceType: string | null;
-};
+export type SessionTouch = TouchFields & { channel: Channel };
 
 /** What the site counts as itself: its allowed origins and the cookie domain its SDK reported. */
 export type SiteHosts = { allowedOrigins: readonly string[]; cookieDomain?: string | undefined };

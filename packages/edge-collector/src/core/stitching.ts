@@ -71,6 +71,24 @@ export function leadAt(sortedLinks: readonly VisitorLink[], at: number): string 
   return lead;
 }
 
+/** Who each browser belonged to when: its links in time order, read with `leadAt`. */
+export type Ownership = {
+  byVisitor: ReadonlyMap<string, readonly VisitorLink[]>;
+  /** The lead `anonymousId` belonged to at `at`, or null for a browser never identified. */
+  leadAt(anonymousId: string, at: number): string | null;
+};
+
+export function ownership(links: Iterable<VisitorLink>): Ownership {
+  const byVisitor = new Map<string, VisitorLink[]>();
+  for (const link of links) {
+    const list = byVisitor.get(link.anonymousId) ?? [];
+    list.push(link);
+    byVisitor.set(link.anonymousId, list);
+  }
+  for (const list of byVisitor.values()) list.sort(byLinkTime);
+  return { byVisitor, leadAt: (anonymousId, at) => leadAt(byVisitor.get(anonymousId) ?? [], at) };
+}
+
 export function stitch(
   graph: IdentityGraph,
   events: readonly IdentifyingEvent[],

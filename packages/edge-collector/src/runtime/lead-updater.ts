@@ -56,6 +56,9 @@ export async function updateLeads(
   const announces = people.some(
     (event) => event.type === 'form_submit' || event.type === 'call_click',
   );
+  // Anonymous browsing, the bulk of traffic, asks one question before anything else.
+  const anonymous = scope.identifiers.length === 0 && !announces && rescore.length === 0;
+  if (anonymous && !(await store.leads.anyLinked(site.id, scope.anonymousIds))) return;
 
   for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
     const snapshot = await store.leads.loadIdentity(site.id, scope);

@@ -18,6 +18,7 @@ import {
   erasureStatements,
   identifierOwnersQuery,
   identifiersOfLeadsQuery,
+  inList,
   isStaleWrite,
   jsonText,
   leadEventsQuery,
@@ -70,6 +71,14 @@ const ids = (rows: Row[]) => rows.map((row) => String(row.lead_id));
 export function identityStore(runner: SqlRunner): LeadStore {
   const { dialect } = runner;
   return {
+    async anyLinked(siteId: string, anonymousIds: string[]): Promise<boolean> {
+      if (anonymousIds.length === 0) return false;
+      const rows = await runner.all(
+        sql`SELECT 1 AS linked FROM visitor_links WHERE site_id = ${siteId} AND anonymous_id IN ${inList(dialect, anonymousIds)} LIMIT 1`,
+      );
+      return rows.length > 0;
+    },
+
     async loadIdentity(siteId: string, scope: IdentityScope): Promise<IdentitySnapshot> {
       const owners = identifierOwnersQuery(dialect, siteId, scope.identifiers);
       const hashes = scope.suppressionHashes ?? [];

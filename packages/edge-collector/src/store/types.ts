@@ -58,6 +58,8 @@ export type LeadParts = {
 
 /** Leads: identity stitching and scoring state, read at a version and written only if current. */
 export interface LeadStore {
+  /** Whether any of these browsers was ever identified (the cheap question anonymous traffic asks). */
+  anyLinked(siteId: string, anonymousIds: string[]): Promise<boolean>;
   /** The site's identity state around a batch, with the version it was read at. */
   loadIdentity(siteId: string, scope: IdentityScope): Promise<IdentitySnapshot>;
   /** Every non-bot event of these browsers, as scoring reads them. */

@@ -1,0 +1,26 @@
+import { afterAll, beforeAll, inject } from 'vitest';
+import { migratePostgres } from '../local/migrate-postgres.ts';
+import { connectPool, PostgresStore } from '../src/store/postgres.ts';
+
+/**
+ * A migrated database of its own for the calling test file (`<prefix>_<pid>_<time>`) on the
+ * throwaway server the run shares, and a store on it once `beforeAll` has run.
+ */
+export function freshPostgresStore(prefix: string): () => PostgresStore {
+  const pool = { current: undefined as ReturnType<typeof connectPool> | undefined };
+  beforeAll(async () => {
+    const url = new URL(inject('databaseUrl'));
+    const database = `${prefix}_${process.pid}_${Date.now()}`;
+    const admin = connectPool(url.href, 1);
+    const { db } = admin();
+    await db.execute(`create database ${database}`);
+    await admin.end();
+    url.pathname = `/${database}`;
+    await migratePostgres(url.href);
+    pool.current = connectPool(url.href);
+  });
+  afterAll(async () => {
+    await pool.current?.end();
+  });
+  return () => new PostgresStore(pool.current!);
+}
