@@ -1,8 +1,16 @@
 // The lead read side and the scoring rules over HTTP, with the whole pipeline behind them: events
 // go through /v1/collect, the events queue and its consumer into D1, and come back as leads.
 
+import {
+  createExecutionContext,
+  createScheduledController,
+  waitOnExecutionContext,
+} from 'cloudflare:test';
+import { env } from 'cloudflare:workers';
 import type { CreateSiteResponse, Lead, LeadList, ScoringRules } from '@leadloop/schema';
 import { beforeAll, describe, expect, it } from 'vitest';
+import worker from '../src/runtime/worker.ts';
+import { D1Store } from '../src/store/d1.ts';
 import {
   batch,
   collect as collectAs,
@@ -12,6 +20,7 @@ import {
   request,
   SITE_ORIGIN,
 } from './helpers.ts';
+import { formSubmit, processBatch } from './lead-suite.ts';
 import { CHROME_ON_MAC } from './store-suite.ts';
 
 let site: CreateSiteResponse;
@@ -177,6 +186,37 @@ describe('DELETE /v1/leads/{id}', () => {
     await collect(batch(site.writeKey, [identifyEvent('eve-phone', { email: 'Eve@acme.io' })]));
     await new Promise((resolve) => setTimeout(resolve, 2500));
     expect((await byEmail('eve@acme.io')).data).toEqual([]);
+  }, 30_000);
+});
+
+describe('the daily rescore', () => {
+  it('lets a lead nobody touched fade: a form fill 30 days old counts half', async () => {
+    const store = new D1Store(env.DB);
+    const [own] = await store.findSites([site.site.id]);
+    const monthAgo = Date.now() - 30 * 86_400_000;
+    await processBatch(
+      store,
+      own!,
+      [
+        formSubmit(own!, { email: 'faded@acme.io' }, '/contact', {
+          at: monthAgo,
+          visitor: 'faded',
+        }),
+      ],
+      monthAgo,
+    );
+    const [fresh] = (await byEmail('faded@acme.io')).data;
+    expect(fresh).toMatchObject({ score: 50, status: 'mql' }); // scored when it happened
+
+    const ctx = createExecutionContext();
+    await worker.scheduled(createScheduledController({ cron: '17 3 * * *' }), env, ctx);
+    await waitOnExecutionContext(ctx);
+    const faded = await until(
+      async () => (await byEmail('faded@acme.io')).data[0]!,
+      (lead) => lead.score !== fresh!.score,
+    );
+    expect(faded.score).toBe(25);
+    expect(faded.status).toBe('mql'); // a faded score never un-qualifies a lead
   }, 30_000);
 });
 

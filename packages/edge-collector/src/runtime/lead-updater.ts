@@ -1,5 +1,6 @@
 import type { Site } from '@leadloop/schema';
 import { planErasure } from '../core/erasure.ts';
+import type { RescoreJob } from '../core/event-record.ts';
 import { type Identifier, identifierKey, suppressionHash } from '../core/identifiers.ts';
 import type { StoredEvent } from '../core/ingest-plan.ts';
 import { generateId } from '../core/keys.ts';
@@ -164,4 +165,18 @@ export async function eraseLead(
     await pause(Math.random() * 20 * attempt);
   }
   throw new Error(`erasing lead ${leadId} lost to concurrent writes ${MAX_ATTEMPTS} times`);
+}
+
+/**
+ * Starts a rescore of every site's leads (the daily cron): engagement fades with time, so a
+ * lead nobody touched still moves down — and a threshold it crosses is announced.
+ */
+export async function rescoreAllSites(
+  store: Store,
+  enqueue: (messages: RescoreJob[]) => Promise<void>,
+): Promise<number> {
+  const siteIds = await store.listSiteIds();
+  if (siteIds.length > 0)
+    await enqueue(siteIds.map((siteId) => ({ rescore: true, siteId, after: null })));
+  return siteIds.length;
 }

@@ -6,6 +6,7 @@ import { D1Store } from '../store/d1.ts';
 import { connectForWork, connectPerOperation, PostgresStore } from '../store/postgres.ts';
 import type { Store } from '../store/types.ts';
 import { consumeEvents, quarantineDeadLetters } from './events-consumer.ts';
+import { rescoreAllSites } from './lead-updater.ts';
 import { queueSink } from './queue-sink.ts';
 
 /** Postgres when a Hyperdrive binding is configured (wrangler.postgres.toml), D1 otherwise. */
@@ -45,6 +46,15 @@ function appFor(env: Env): Hono {
 export default {
   fetch(request, env, ctx) {
     return appFor(env).fetch(request, env, ctx);
+  },
+  // The daily cron (wrangler.toml [triggers]): rescore every lead as its engagement fades.
+  async scheduled(_controller, env, _ctx) {
+    const { store, close } = batchStoreFor(env);
+    try {
+      await rescoreAllSites(store, queueSink(env.EVENTS as Queue<EventMessage>));
+    } finally {
+      await close();
+    }
   },
   async queue(batch, env, _ctx) {
     const { store, close } = batchStoreFor(env);

@@ -132,6 +132,11 @@ export class D1Store implements Store {
     return rows.map(toSite);
   }
 
+  async listSiteIds(): Promise<string[]> {
+    const rows = await this.db.select({ id: sites.id }).from(sites).orderBy(asc(sites.id));
+    return rows.map((row) => row.id);
+  }
+
   async anySiteAllowsOrigin(patterns: string[]): Promise<boolean> {
     const [row] = await this.db
       .select({ siteId: siteOrigins.siteId })

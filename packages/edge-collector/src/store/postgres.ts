@@ -164,6 +164,12 @@ export class PostgresStore implements Store {
     );
   }
 
+  listSiteIds(): Promise<string[]> {
+    return this.use(async (db) =>
+      (await db.select({ id: sites.id }).from(sites).orderBy(asc(sites.id))).map((row) => row.id),
+    );
+  }
+
   anySiteAllowsOrigin(patterns: string[]): Promise<boolean> {
     return this.use(async (db) => {
       const [row] = await db

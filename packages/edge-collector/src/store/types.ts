@@ -108,6 +108,8 @@ export interface Store {
   findSiteByKey(kind: KeyKind, hash: string): Promise<Site | null>;
   /** The sites with these ids (unknown ids are left out). */
   findSites(ids: string[]): Promise<Site[]>;
+  /** Every site's id, in id order. */
+  listSiteIds(): Promise<string[]>;
   /** Whether any site admits one of these allowed-origin patterns. */
   anySiteAllowsOrigin(patterns: string[]): Promise<boolean>;
   /**
