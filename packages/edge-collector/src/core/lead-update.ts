@@ -136,7 +136,11 @@ export function stitchBatch(
   for (const link of graph.links.values())
     if (batchVisitors.has(link.anonymousId)) affected.add(link.leadId);
   for (const merge of outcome.merges) affected.add(merge.intoLeadId);
-  for (const id of [...affected]) if (graph.leads.get(id)?.mergedInto) affected.delete(id);
+  // Only live leads are recomputed (a link to a lead this snapshot lacks is left alone).
+  for (const id of [...affected]) {
+    const lead = graph.leads.get(id);
+    if (!lead || lead.mergedInto) affected.delete(id);
+  }
 
   const visitors = new Set<string>();
   for (const link of graph.links.values())
@@ -154,13 +158,21 @@ function firstOf(rows: IdentifierRow[], kind: IdentifierRow['kind']): string | n
   return ofKind[0]?.value ?? null;
 }
 
+/** A lead keeps at most this many traits: each event's are bounded, their union is not. */
+const MAX_TRAITS = 200;
+
 /** Traits as the lead declared them, the latest value of each winning; identifiers left out. */
 function mergedTraits(events: readonly LeadEvent[]): JsonObject {
   const traits: JsonObject = {};
+  let count = 0;
   for (const event of events) {
     if (!event.traits) continue;
     for (const [key, value] of Object.entries(event.traits)) {
       if (key === 'email' || key === 'phone' || key === '__proto__') continue;
+      if (!Object.hasOwn(traits, key)) {
+        if (count === MAX_TRAITS) continue;
+        count++;
+      }
       traits[key] = value;
     }
   }
