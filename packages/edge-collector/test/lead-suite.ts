@@ -202,6 +202,27 @@ export function describeLeads(name: string, getStore: () => Store, propertyRuns 
       expect(types).toContain('form.submitted');
     });
 
+    it('stores a lead made and merged away within one batch, so its id answers', async () => {
+      const store = getStore();
+      const site = await siteOf(store);
+      await processBatch(store, site, [
+        identify(site, { email: 'a@acme.io' }, { at: T0, visitor: 'va' }),
+        identify(site, { email: 'b@acme.io' }, { at: T0 + 1, visitor: 'vb' }),
+        identify(site, { email: 'b@acme.io', phone: '+4930123456' }, { at: T0 + 2, visitor: 'vb' }),
+        identify(site, { email: 'a@acme.io', phone: '+4930123456' }, { at: T0 + 3, visitor: 'vc' }),
+      ]);
+      const [survivor, ...others] = await leadsOf(store, site.id);
+      expect(others).toEqual([]);
+      const merged = (await store.leads.listMerges(site.id)).map((merge) => merge.fromLeadId);
+      expect(merged).toHaveLength(1);
+      const [row] = await store.leads.findLeads(site.id, merged);
+      expect(row?.mergedInto).toBe(survivor!.id);
+      // Erasing the survivor takes the merged lead's announcements (with its phone) along.
+      await eraseLead(store, site.id, survivor!.id);
+      expect(await store.leads.listOutbox(site.id)).toEqual([]);
+      expect(await store.leads.findLeads(site.id, merged)).toEqual([]);
+    });
+
     it('resolves a merge chain: A into B, then B into C', async () => {
       const store = getStore();
       const site = await siteOf(store);
@@ -263,10 +284,39 @@ export function describeLeads(name: string, getStore: () => Store, propertyRuns 
       ]);
     });
 
+    it("gives a shared browser's form to whoever it belonged to then, whatever the arrival order", async () => {
+      const store = getStore();
+      const site = await siteOf(store);
+      const events = [
+        identify(site, { email: 'anna@acme.io' }, { at: T0, visitor: 'x' }),
+        formSubmit(site, {}, '/contact', { at: T0 + 2 * MINUTE, visitor: 'x' }),
+        identify(site, { email: 'ben@acme.io' }, { at: T0 + MINUTE, visitor: 'x' }),
+      ];
+      for (const [index, event] of events.entries())
+        await processBatch(store, site, [event], T0 + DAY + index);
+      const leads = await leadsOf(store, site.id);
+      const anna = leads.find((lead) => lead.email === 'anna@acme.io');
+      const ben = leads.find((lead) => lead.email === 'ben@acme.io');
+      expect([anna?.status, anna?.score]).toEqual(['lead', 0]);
+      expect([ben?.status, ben?.score]).toEqual(['mql', 49]);
+      const annaChanges = (await store.leads.listOutbox(site.id)).filter(
+        (change) => change.leadId === anna?.id && change.type === 'lead.status_changed',
+      );
+      // Anna's lead was an mql while the form looked like hers; now it is not, and says so.
+      expect(annaChanges.map((change) => change.data.current)).toEqual(['mql', 'lead']);
+    });
+
     it('changes nothing when the same identify is replayed', async () => {
       const store = getStore();
       const site = await siteOf(store);
-      const batch = [identify(site, { email: 'ada@acme.io' }, { at: T0, visitor: 'v1' })];
+      // Traits in an order Postgres's jsonb does not keep: a replay must still change nothing.
+      const batch = [
+        identify(
+          site,
+          { email: 'ada@acme.io', zone: 'EU', company: 'Acme' },
+          { at: T0, visitor: 'v1' },
+        ),
+      ];
       await processBatch(store, site, batch);
       const before = {
         leads: await leadsOf(store, site.id),
@@ -446,6 +496,12 @@ export function describeLeads(name: string, getStore: () => Store, propertyRuns 
         T0 + 11 * MINUTE,
       ]);
       expect(await store.findVisitor(site.id, kiosk)).not.toBeNull();
+      // A late pageview from Anna's time on the browser is nobody's, not Ben's.
+      await processBatch(store, site, [
+        pageview(site, '/pricing', { at: T0 + 2 * MINUTE, visitor: kiosk }),
+      ]);
+      const [after] = await leadsOf(store, site.id);
+      expect(after!.score).toBe(ben!.score);
     });
   });
 
@@ -529,6 +585,27 @@ export function describeLeads(name: string, getStore: () => Store, propertyRuns 
       ]);
     });
 
+    it('announces a new lead with any score from 0', async () => {
+      const store = getStore();
+      const site = await siteOf(store);
+      await processBatch(
+        store,
+        site,
+        [
+          pageview(site, '/a', { at: T0, visitor: 'v1' }),
+          pageview(site, '/b', { at: T0 + 1, visitor: 'v1' }),
+          identify(site, { email: 'ada@acme.io' }, { at: T0 + 2, visitor: 'v1' }),
+        ],
+        T0 + 2,
+      );
+      const changes = (await store.leads.listOutbox(site.id)).filter(
+        (change) => change.type === 'lead.score_changed',
+      );
+      expect(changes.map((change) => [change.data.previous, change.data.current])).toEqual([
+        [0, 2],
+      ]);
+    });
+
     it('rescores every lead after a rule change, in pages', async () => {
       const store = getStore();
       const site = await siteOf(store);
@@ -596,6 +673,7 @@ export function describeLeads(name: string, getStore: () => Store, propertyRuns 
                   identifiers: lead.identifiers,
                   visitorIds: lead.visitorIds,
                   score: lead.score,
+                  status: lead.status,
                   email: lead.email,
                   createdAt: lead.createdAt,
                 }))

@@ -5,6 +5,9 @@ import { type IdentifierRow, ownership, type VisitorLink } from './stitching.ts'
 // its own. A browser only this lead used goes entirely; a shared browser keeps what belonged to
 // the other people who used it.
 
+/** Where a shared browser's links to an erased person point: a lead id no lead ever has. */
+export const ERASED_LEAD = 'erased';
+
 export type ErasurePlan = {
   leadId: string;
   eventIds: string[];
@@ -26,7 +29,10 @@ export function planErasure(
   const owns = (anonymousId: string, at: number) => owners.leadAt(anonymousId, at) === leadId;
 
   const visitorIds = [...owners.byVisitor]
-    .filter(([, list]) => list.every((link) => link.leadId === leadId))
+    // Nobody else's: only this lead's links, or tombstones of people erased before.
+    .filter(([, list]) =>
+      list.every((link) => link.leadId === leadId || link.leadId === ERASED_LEAD),
+    )
     .map(([anonymousId]) => anonymousId)
     .sort();
   const whole = new Set(visitorIds);

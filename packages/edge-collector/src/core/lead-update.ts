@@ -1,7 +1,13 @@
 import type { JsonObject, LeadStatus, ScoreReason, ScoringRules } from '@leadloop/schema';
 import { type IdentifierSettings, identifierKey, identifiersOf } from './identifiers.ts';
 import type { StoredEvent } from './ingest-plan.ts';
-import { nextStatus, type ScoringEvent, scoreChangeIsNews, scoreLead } from './scoring.ts';
+import {
+  earnedStatus,
+  type ScoringEvent,
+  scoreChangeIsNews,
+  scoreLead,
+  strongestCrmStatus,
+} from './scoring.ts';
 import {
   type IdentifierRow,
   type IdentifyingEvent,
@@ -158,20 +164,29 @@ function firstOf(rows: IdentifierRow[], kind: IdentifierRow['kind']): string | n
   return ofKind[0]?.value ?? null;
 }
 
-/** A lead keeps at most this many traits: each event's are bounded, their union is not. */
+/** A lead keeps at most this many traits, and this much of them as JSON: each event's are
+ * bounded, their union is not (and a D1 row holds at most 2 MB). */
 const MAX_TRAITS = 200;
+const MAX_TRAITS_CHARS = 32_000;
 
 /** Traits as the lead declared them, the latest value of each winning; identifiers left out. */
 function mergedTraits(events: readonly LeadEvent[]): JsonObject {
   const traits: JsonObject = {};
   let count = 0;
+  let chars = 0;
   for (const event of events) {
     if (!event.traits) continue;
     for (const [key, value] of Object.entries(event.traits)) {
       if (key === 'email' || key === 'phone' || key === '__proto__') continue;
+      const size = key.length + JSON.stringify(value).length;
       if (!Object.hasOwn(traits, key)) {
-        if (count === MAX_TRAITS) continue;
+        if (count === MAX_TRAITS || chars + size > MAX_TRAITS_CHARS) continue;
         count++;
+        chars += size;
+      } else {
+        const grown = size - key.length - JSON.stringify(traits[key]).length;
+        if (chars + grown > MAX_TRAITS_CHARS) continue;
+        chars += grown;
       }
       traits[key] = value;
     }
@@ -192,8 +207,17 @@ function nameFrom(traits: JsonObject): string | null {
   return joined ? joined.slice(0, 200) : null;
 }
 
+/** JSON with object keys sorted: Postgres's jsonb gives keys back in its own order. */
+function canonicalJson(value: unknown): string {
+  return JSON.stringify(value, (_key, item) =>
+    item && typeof item === 'object' && !Array.isArray(item)
+      ? Object.fromEntries(Object.entries(item).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+      : item,
+  );
+}
+
 const sameRow = (a: LeadRow, b: LeadRow) =>
-  JSON.stringify({ ...a, updatedAt: 0 }) === JSON.stringify({ ...b, updatedAt: 0 });
+  canonicalJson({ ...a, updatedAt: 0 }) === canonicalJson({ ...b, updatedAt: 0 });
 
 function eventData(event: StoredEvent, leadId: string | null): JsonObject {
   const { form, call } = event.payload;
@@ -218,6 +242,11 @@ export type LeadUpdateInput = {
   batch: readonly StoredEvent[];
   now: number;
   newId: () => string;
+  /**
+   * False on a catch-up pass over a batch already written once: its score changes were announced
+   * then, and a batch announces at most one per lead.
+   */
+  announceScores?: boolean;
 };
 
 export function planLeadUpdate(input: LeadUpdateInput): LeadUpdatePlan {
@@ -289,6 +318,13 @@ export function planLeadUpdate(input: LeadUpdateInput): LeadUpdatePlan {
       `lead.merged:${merge.fromLeadId}`,
     );
 
+  // Which leads each survivor absorbed in this batch (chains included).
+  const mergedInto = new Map<string, string[]>();
+  for (const merge of outcome.merges) {
+    const survivor = graph.leads.get(merge.fromLeadId)!.mergedInto!;
+    mergedInto.set(survivor, [...(mergedInto.get(survivor) ?? []), merge.fromLeadId]);
+  }
+
   for (const leadId of [...stitched.affected].sort()) {
     const identity = graph.leads.get(leadId)!;
     const previous = before.get(leadId);
@@ -297,10 +333,19 @@ export function planLeadUpdate(input: LeadUpdateInput): LeadUpdatePlan {
     const traits = mergedTraits(events);
     const email = firstOf(identifiers, 'email');
     const phone = firstOf(identifiers, 'phone');
-    const scored = scoreLead({ events, traits: { ...traits, email, phone } }, rules, now);
-    const status = nextStatus(previous?.status ?? 'lead', scored.score, rules);
+    const facts = { events, traits: { ...traits, email, phone } };
+    const scored = scoreLead(facts, rules, now);
+    // A CRM stage stands (the best one, when leads merged); below it the history decides.
+    const merged = (mergedInto.get(leadId) ?? []).map((id) => before.get(id)?.status);
+    const crm = strongestCrmStatus(
+      [previous?.status, ...merged].filter((status) => status !== undefined),
+    );
+    const status = crm ?? earnedStatus(facts, rules);
     let notifiedScore = previous?.notifiedScore ?? 0;
-    if (scoreChangeIsNews(notifiedScore, scored.score, rules)) {
+    const news = previous
+      ? scoreChangeIsNews(notifiedScore, scored.score, rules)
+      : scored.score !== 0; // a new lead with a score is announced from 0
+    if (news && input.announceScores !== false) {
       change('lead.score_changed', leadId, now, {
         leadId,
         previous: notifiedScore,
@@ -335,14 +380,25 @@ export function planLeadUpdate(input: LeadUpdateInput): LeadUpdatePlan {
     if (!previous || !sameRow(previous, row)) plan.leads.push(row);
   }
   for (const merge of outcome.merges) {
-    const loser = before.get(merge.fromLeadId);
-    // A lead made and merged within this batch was never stored: nothing to mark.
-    if (loser)
-      plan.leads.push({
-        ...loser,
-        mergedInto: graph.leads.get(merge.fromLeadId)!.mergedInto,
-        updatedAt: now,
-      });
+    const loser = graph.leads.get(merge.fromLeadId)!;
+    // A lead made and merged within this batch is stored too: it was announced, so its id must
+    // answer (with the survivor) and an erasure must find it.
+    plan.leads.push({
+      ...(before.get(loser.id) ?? {
+        id: loser.id,
+        createdAt: loser.createdAt,
+        status: 'lead',
+        score: 0,
+        notifiedScore: 0,
+        scoreReasons: [],
+        email: null,
+        phone: null,
+        name: null,
+        traits: {},
+      }),
+      mergedInto: loser.mergedInto,
+      updatedAt: now,
+    });
   }
 
   const identifiersBefore = new Map(snapshot.identifiers.map((row) => [identifierKey(row), row]));

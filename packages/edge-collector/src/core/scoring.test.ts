@@ -1,6 +1,12 @@
 import { DEFAULT_SCORING_RULES, type ScoringRules, scoringRulesSchema } from '@leadloop/schema';
 import { describe, expect, it } from 'vitest';
-import { nextStatus, type ScoringEvent, scoreChangeIsNews, scoreLead } from './scoring.ts';
+import {
+  earnedStatus,
+  type ScoringEvent,
+  scoreChangeIsNews,
+  scoreLead,
+  strongestCrmStatus,
+} from './scoring.ts';
 
 const NOW = Date.parse('2026-11-23T12:00:00Z');
 const DAY = 86_400_000;
@@ -124,6 +130,22 @@ describe('scoreLead with site rules', () => {
   });
 });
 
+describe('scoreLead with groups named like Object built-ins', () => {
+  it.each(['constructor', 'toString', '__proto__', 'valueOf'])(
+    'scores a group named %s',
+    (group) => {
+      const rules = scoringRulesSchema.parse({
+        engagement: [{ group, event: 'pageview', points: 3 }],
+        caps: {},
+      });
+      expect(score([event('pageview', { path: '/x' })], rules)).toMatchObject({
+        score: 3,
+        reasons: [{ group, points: 3 }],
+      });
+    },
+  );
+});
+
 describe('scoringRulesSchema', () => {
   it('refuses a rule set with the paths of what is wrong', () => {
     const result = scoringRulesSchema.safeParse({
@@ -142,14 +164,32 @@ describe('scoringRulesSchema', () => {
 });
 
 describe('lifecycle and announcements', () => {
-  it('moves a lead up by score, never down, and never over a CRM stage', () => {
+  it('earns a status from the history: a form makes an mql that later fading does not undo', () => {
     const rules = DEFAULT_SCORING_RULES;
-    expect(nextStatus('lead', 49, rules)).toBe('lead');
-    expect(nextStatus('lead', 50, rules)).toBe('mql');
-    expect(nextStatus('lead', 100, rules)).toBe('sql');
-    expect(nextStatus('sql', 10, rules)).toBe('sql');
-    expect(nextStatus('customer', 500, rules)).toBe('customer');
-    expect(nextStatus('lost', 500, rules)).toBe('lost');
+    const facts = (events: ScoringEvent[]) => ({ events, traits: {} });
+    expect(earnedStatus(facts([]), rules)).toBe('lead');
+    expect(earnedStatus(facts([event('pageview')]), rules)).toBe('lead');
+    const form = event('form_submit', { occurredAt: NOW - 90 * DAY });
+    expect(earnedStatus(facts([form]), rules)).toBe('mql');
+    // A visit today: the form is worth 6 points now, but the lead was an mql when it sent it.
+    expect(earnedStatus(facts([form, event('pageview')]), rules)).toBe('mql');
+    expect(
+      earnedStatus(
+        facts([
+          event('form_submit'),
+          event('call_click'),
+          event('form_submit', { occurredAt: NOW + 1 }),
+          event('call_click', { occurredAt: NOW + 2 }),
+        ]),
+        rules,
+      ),
+    ).toBe('sql');
+  });
+
+  it('keeps the strongest CRM stage, which no score overrides', () => {
+    expect(strongestCrmStatus(['lead', 'opportunity'])).toBe('opportunity');
+    expect(strongestCrmStatus(['lost', 'customer', 'sql'])).toBe('customer');
+    expect(strongestCrmStatus(['mql', 'sql'])).toBeUndefined();
   });
 
   it('announces a score that moved by the step or crossed a threshold', () => {

@@ -124,7 +124,8 @@ export function scoreLead(facts: LeadFacts, rules: ScoringRules, now: number): S
   let engagement = 0;
   const reasons: ScoreReason[] = [];
   for (const [group, total] of groups) {
-    const cap = rules.caps[group];
+    // Own keys only: a group named `constructor` must not find Object.prototype's.
+    const cap = Object.hasOwn(rules.caps, group) ? rules.caps[group] : undefined;
     const points = capped(total.fit + total.engagement, cap);
     // A cap shared by fit and engagement rules shrinks both in proportion.
     const scale = total.fit + total.engagement === 0 ? 0 : points / (total.fit + total.engagement);
@@ -133,8 +134,10 @@ export function scoreLead(facts: LeadFacts, rules: ScoringRules, now: number): S
     if (oneDecimal(points) !== 0) reasons.push({ group, points: oneDecimal(points) });
   }
   reasons.sort((a, b) => b.points - a.points || (a.group < b.group ? -1 : 1));
+  const total = Math.round(fit + engagement);
+  if (!Number.isFinite(total)) throw new Error('Scoring produced a non-finite score');
   return {
-    score: Math.round(fit + engagement),
+    score: total,
     fit: oneDecimal(fit),
     engagement: oneDecimal(engagement),
     reasons,
@@ -142,6 +145,15 @@ export function scoreLead(facts: LeadFacts, rules: ScoringRules, now: number): S
 }
 
 const SCORE_STATUSES: readonly LeadStatus[] = ['lead', 'mql', 'sql'];
+/** CRM stages, strongest first: an outcome outranks anything a score says. */
+const CRM_STATUSES: readonly LeadStatus[] = ['customer', 'opportunity', 'lost'];
+
+export const isCrmStatus = (status: LeadStatus) => CRM_STATUSES.includes(status);
+
+/** The strongest CRM stage among these statuses, if any (a merge keeps the best of both). */
+export function strongestCrmStatus(statuses: readonly LeadStatus[]): LeadStatus | undefined {
+  return CRM_STATUSES.find((status) => statuses.includes(status));
+}
 
 /** The status a score earns on its own. */
 export function statusForScore(score: number, rules: ScoringRules): LeadStatus {
@@ -150,16 +162,33 @@ export function statusForScore(score: number, rules: ScoringRules): LeadStatus {
   return 'lead';
 }
 
+/** The moments a lead's score is judged at for its status: its latest form fills and calls. */
+const MAX_STATUS_CHECKPOINTS = 20;
+
 /**
- * A lead's status after a rescore: scores move a lead up from `lead` to `mql` to `sql`, never back
- * down (a decayed score does not un-qualify a lead sales is working); CRM stages (`opportunity`,
- * `customer`, `lost`) are set by outcomes, never by scores.
+ * The status a lead's own history earns: the best of what its score was right after each of its
+ * latest form fills and calls, and right after its latest event. A score that fades afterwards
+ * never un-qualifies a lead sales is working (HubSpot's lifecycle rule), and the answer depends on
+ * the events alone, not on the order they arrived in.
  */
-export function nextStatus(current: LeadStatus, score: number, rules: ScoringRules): LeadStatus {
-  const rank = SCORE_STATUSES.indexOf(current);
-  if (rank === -1) return current;
-  const earned = statusForScore(score, rules);
-  return SCORE_STATUSES.indexOf(earned) > rank ? earned : current;
+export function earnedStatus(facts: LeadFacts, rules: ScoringRules): LeadStatus {
+  const events = [...facts.events].sort(byTime);
+  const last = events.at(-1);
+  if (!last) return 'lead';
+  const checkpoints = new Set(
+    events
+      .filter((event) => event.type === 'form_submit' || event.type === 'call_click')
+      .slice(-MAX_STATUS_CHECKPOINTS)
+      .map((event) => event.occurredAt),
+  );
+  checkpoints.add(last.occurredAt);
+  let best = 0;
+  for (const at of checkpoints) {
+    const before = events.filter((event) => event.occurredAt <= at);
+    const { score } = scoreLead({ ...facts, events: before }, rules, at);
+    best = Math.max(best, SCORE_STATUSES.indexOf(statusForScore(score, rules)));
+  }
+  return SCORE_STATUSES[best]!;
 }
 
 /** Whether a score is worth announcing: it crossed a threshold or moved by the configured step. */

@@ -61,6 +61,7 @@ export async function updateLeads(
   const anonymous = scope.identifiers.length === 0 && !announces && rescore.length === 0;
   if (anonymous && !(await store.leads.anyLinked(site.id, scope.anonymousIds))) return;
 
+  let catchingUp = false;
   for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
     const snapshot = await store.leads.loadIdentity(site.id, scope);
     const suppressed = new Set(snapshot.suppressed.map((hash) => keyOfHash.get(hash)!));
@@ -78,6 +79,7 @@ export async function updateLeads(
       batch: people,
       now: now(),
       newId: () => crypto.randomUUID(),
+      announceScores: !catchingUp,
     });
     const nothingToWrite =
       plan.leads.length + plan.identifiers.length + plan.links.length + plan.changes.length === 0;
@@ -85,6 +87,7 @@ export async function updateLeads(
     if (await store.leads.commitLeadUpdate(site.id, snapshot.version, plan)) {
       if (!(await missedLateEvents(store, site.id, snapshot, plan, leadEvents))) return;
       // Written, but a batch stored meanwhile has events this lead must count: recompute.
+      catchingUp = true;
       continue;
     }
     // Someone else wrote first: back off a little, with jitter, and recompute from what they wrote.
@@ -152,6 +155,8 @@ export async function eraseLead(
       identifiers: [],
       leadIds: [row.id],
     });
+    // Merged away between the two reads: resolve the survivor again.
+    if (!snapshot.leads.some((lead) => lead.id === row.id)) continue;
     const visitors = [...new Set(snapshot.links.map((link) => link.anonymousId))];
     const [events, parts] = await Promise.all([
       store.leads.loadLeadEvents(siteId, visitors),

@@ -1,5 +1,5 @@
 import { type SQL, sql } from 'drizzle-orm';
-import type { ErasurePlan } from '../core/erasure.ts';
+import { ERASED_LEAD, type ErasurePlan } from '../core/erasure.ts';
 import type { Identifier } from '../core/identifiers.ts';
 import type { DomainChange, LeadRow, LeadUpdatePlan } from '../core/lead-update.ts';
 import type { IdentifierRow, Merge, VisitorLink } from '../core/stitching.ts';
@@ -307,6 +307,12 @@ const ERASURE_COLUMNS: readonly Column[] = [
 export const suppressedQuery = (dialect: Dialect, siteId: string, hashes: readonly string[]) =>
   sql`SELECT identifier_hash FROM suppressions WHERE site_id = ${siteId} AND identifier_hash IN ${inList(dialect, hashes)}`;
 
+const SLICE = 5_000;
+const slices = (ids: readonly string[]) =>
+  Array.from({ length: Math.ceil(ids.length / SLICE) }, (_, index) =>
+    ids.slice(index * SLICE, (index + 1) * SLICE),
+  );
+
 /** The statements that erase a lead (and the leads merged into it), after the version guard. */
 export function erasureStatements(
   dialect: Dialect,
@@ -329,12 +335,30 @@ export function erasureStatements(
       : toJson(rows).map((json) =>
           insertRows(dialect, table, columns, json, sql.raw('ON CONFLICT DO NOTHING')),
         );
+  // Id lists in slices, each one bound string well under D1's 2 MB limit whatever the history.
+  const sliced = (ids: readonly string[], statement: (list: SQL) => SQL) =>
+    slices(ids).map((slice) => statement(inList(dialect, slice)));
   return [
-    sql`DELETE FROM outbox WHERE site_id = ${siteId} AND (lead_id IN (SELECT id FROM leads WHERE site_id = ${siteId} AND (id = ${leadId} OR merged_into = ${leadId})) OR id IN ${inList(dialect, announcements)})`,
-    sql`DELETE FROM events WHERE site_id = ${siteId} AND (anonymous_id IN ${whole} OR id IN ${inList(dialect, plan.eventIds)})`,
-    sql`DELETE FROM sessions WHERE site_id = ${siteId} AND (anonymous_id IN ${whole} OR id IN ${inList(dialect, plan.sessionIds)})`,
+    sql`DELETE FROM outbox WHERE site_id = ${siteId} AND lead_id IN (SELECT id FROM leads WHERE site_id = ${siteId} AND (id = ${leadId} OR merged_into = ${leadId}))`,
+    ...sliced(
+      announcements,
+      (list) => sql`DELETE FROM outbox WHERE site_id = ${siteId} AND id IN ${list}`,
+    ),
+    sql`DELETE FROM events WHERE site_id = ${siteId} AND anonymous_id IN ${whole}`,
+    ...sliced(
+      plan.eventIds,
+      (list) => sql`DELETE FROM events WHERE site_id = ${siteId} AND id IN ${list}`,
+    ),
+    sql`DELETE FROM sessions WHERE site_id = ${siteId} AND anonymous_id IN ${whole}`,
+    ...sliced(
+      plan.sessionIds,
+      (list) => sql`DELETE FROM sessions WHERE site_id = ${siteId} AND id IN ${list}`,
+    ),
     sql`DELETE FROM visitors WHERE site_id = ${siteId} AND anonymous_id IN ${whole}`,
-    sql`DELETE FROM visitor_links WHERE site_id = ${siteId} AND lead_id = ${leadId}`,
+    sql`DELETE FROM visitor_links WHERE site_id = ${siteId} AND anonymous_id IN ${whole}`,
+    // A shared browser keeps its links to the erased person as tombstones: its other people's
+    // time stays theirs, and the erased person's time stays nobody's.
+    sql`UPDATE visitor_links SET lead_id = ${ERASED_LEAD} WHERE site_id = ${siteId} AND lead_id = ${leadId}`,
     sql`DELETE FROM lead_identifiers WHERE site_id = ${siteId} AND lead_id = ${leadId}`,
     sql`DELETE FROM lead_merges WHERE site_id = ${siteId} AND (into_lead_id = ${leadId} OR from_lead_id = ${leadId})`,
     sql`DELETE FROM leads WHERE site_id = ${siteId} AND (id = ${leadId} OR merged_into = ${leadId})`,

@@ -1,5 +1,6 @@
 // Tables for Postgres: the same model as sqlite.ts, with timestamptz and jsonb.
 import {
+  bigint,
   boolean,
   index,
   integer,
@@ -295,7 +296,8 @@ export const identityVersions = pgTable('identity_versions', {
   siteId: text('site_id')
     .primaryKey()
     .references(() => sites.id, { onDelete: 'cascade' }),
-  version: integer('version').notNull(),
+  // bigint: an integer overflows after 2^31 writes, eight months at 100 a second.
+  version: bigint('version', { mode: 'number' }).notNull(),
 });
 
 /**

@@ -1,0 +1,1 @@
+ALTER TABLE "identity_versions" ALTER COLUMN "version" SET DATA TYPE bigint;
