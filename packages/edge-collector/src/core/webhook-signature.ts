@@ -14,7 +14,7 @@ function toBase64(bytes: Uint8Array): string {
   return btoa(binary);
 }
 
-function fromBase64(text: string): Uint8Array | null {
+function fromBase64(text: string): Uint8Array<ArrayBuffer> | null {
   try {
     return Uint8Array.from(atob(text), (char) => char.charCodeAt(0));
   } catch {
@@ -28,13 +28,13 @@ export function generateWebhookSecret(): string {
 }
 
 /** The key bytes of a `whsec_…` secret, or null when it is not one (24–64 bytes of base64). */
-export function webhookSecretKey(secret: string): Uint8Array | null {
+export function webhookSecretKey(secret: string): Uint8Array<ArrayBuffer> | null {
   if (!secret.startsWith(SECRET_PREFIX)) return null;
   const key = fromBase64(secret.slice(SECRET_PREFIX.length));
   return key && key.length >= 24 && key.length <= 64 ? key : null;
 }
 
-async function signature(secret: string, content: Uint8Array): Promise<string> {
+async function signature(secret: string, content: Uint8Array<ArrayBuffer>): Promise<string> {
   const key = webhookSecretKey(secret);
   if (!key) throw new Error('Not a webhook secret (whsec_ followed by base64 of 24–64 bytes)');
   const hmac = await crypto.subtle.importKey('raw', key, { name: 'HMAC', hash: 'SHA-256' }, false, [
@@ -62,7 +62,8 @@ export async function signWebhook(
 ): Promise<SignedHeaders> {
   if (secrets.length === 0) throw new Error('No secret to sign with');
   const timestamp = String(Math.floor(timestampSeconds));
-  const content = new TextEncoder().encode(`${id}.${timestamp}.${body}`);
+  // Copied into a plain ArrayBuffer: what both the DOM and the Workers typings accept to sign.
+  const content = new Uint8Array(new TextEncoder().encode(`${id}.${timestamp}.${body}`));
   const signatures = await Promise.all(secrets.map((secret) => signature(secret, content)));
   return {
     'webhook-id': id,
