@@ -462,11 +462,22 @@ export function describeLeads(name: string, getStore: () => Store, propertyRuns 
 
       // Erasing again is no error, and the same person identifying again is not recreated.
       expect(await eraseLead(store, site.id, b!)).toBe(false);
-      await processBatch(store, site, [
+      const returning = [
         identify(site, { email: 'A@acme.io' }, { at: T0 + 2 * DAY, visitor: 'vd' }),
-        identify(site, { phone: '030 123456' }, { at: T0 + 2 * DAY, visitor: 've' }),
-      ]);
+        identify(
+          site,
+          { phone: '030 123456', company: 'Acme' },
+          { at: T0 + 2 * DAY, visitor: 've' },
+        ),
+        formSubmit(site, { email: 'a@acme.io' }, '/contact', { at: T0 + 2 * DAY, visitor: 'vd' }),
+      ];
+      await processBatch(store, site, returning);
       expect(await leadsOf(store, site.id)).toEqual([]);
+      // Their events are not kept either (a resend from a retry queue is forgotten again), nor is
+      // their form announced.
+      const kept = (await store.listEvents(site.id)).map((event) => event.id);
+      expect(kept.filter((id) => returning.some((event) => event.id === id))).toEqual([]);
+      expect(await store.leads.listOutbox(site.id)).toEqual([]);
     });
 
     it("erases only the person's part of a shared browser", async () => {

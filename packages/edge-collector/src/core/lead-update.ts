@@ -66,6 +66,11 @@ export type LeadUpdatePlan = {
   links: VisitorLink[];
   merges: Merge[];
   changes: DomainChange[];
+  /**
+   * Events of erased people that came back (an SDK's retry queue, a queue redelivery): deleted
+   * again, so an erasure stays one.
+   */
+  forgottenEvents: string[];
 };
 
 export type Stitched = {
@@ -75,6 +80,8 @@ export type Stitched = {
   affected: Set<string>;
   /** The browsers whose events those leads are made of. */
   visitors: string[];
+  /** Ids of the batch's events that carry an erased person's identifiers. */
+  forgotten: Set<string>;
 };
 
 const isJsonObject = (value: unknown): value is JsonObject =>
@@ -92,11 +99,16 @@ function identifyingEvents(
   suppressed: ReadonlySet<string>,
 ) {
   const found: IdentifyingEvent[] = [];
+  const forgotten = new Set<string>();
   for (const event of batch) {
     if (event.bot) continue;
-    const identifiers = eventIdentifiers(event, settings).filter(
-      (identifier) => !suppressed.has(identifierKey(identifier)),
-    );
+    const all = eventIdentifiers(event, settings);
+    const identifiers = all.filter((identifier) => !suppressed.has(identifierKey(identifier)));
+    // Someone who asked to be forgotten: the event is theirs, whatever else it carries.
+    if (identifiers.length < all.length) {
+      forgotten.add(event.id);
+      continue;
+    }
     if (identifiers.length > 0)
       found.push({
         id: event.id,
@@ -105,7 +117,7 @@ function identifyingEvents(
         identifiers,
       });
   }
-  return found;
+  return { found, forgotten };
 }
 
 export type StitchOptions = {
@@ -133,7 +145,8 @@ export function stitchBatch(
     identifiers: new Map(snapshot.identifiers.map((row) => [identifierKey(row), { ...row }])),
     links: new Map(snapshot.links.map((link) => [link.eventId, { ...link }])),
   };
-  const outcome = stitch(graph, identifyingEvents(batch, settings, suppressed), newLeadId);
+  const { found, forgotten } = identifyingEvents(batch, settings, suppressed);
+  const outcome = stitch(graph, found, newLeadId);
 
   const batchVisitors = new Set(
     batch.filter((event) => !event.bot).map((event) => event.anonymousId),
@@ -151,7 +164,7 @@ export function stitchBatch(
   const visitors = new Set<string>();
   for (const link of graph.links.values())
     if (affected.has(link.leadId)) visitors.add(link.anonymousId);
-  return { graph, outcome, affected, visitors: [...visitors].sort() };
+  return { graph, outcome, affected, visitors: [...visitors].sort(), forgotten };
 }
 
 const byTime = (a: LeadEvent, b: LeadEvent) =>
@@ -260,12 +273,14 @@ export function planLeadUpdate(input: LeadUpdateInput): LeadUpdatePlan {
     links: [],
     merges: outcome.merges,
     changes: [],
+    forgottenEvents: [...stitched.forgotten].sort(),
   };
 
   const owners = ownership(graph.links.values());
 
   const eventsByLead = new Map<string, LeadEvent[]>();
   for (const event of [...input.events].sort(byTime)) {
+    if (stitched.forgotten.has(event.id)) continue;
     const leadId = owners.leadAt(event.anonymousId, event.occurredAt);
     if (!leadId || !stitched.affected.has(leadId)) continue;
     const events = eventsByLead.get(leadId) ?? [];
@@ -414,6 +429,7 @@ export function planLeadUpdate(input: LeadUpdateInput): LeadUpdatePlan {
 
   for (const event of input.batch) {
     if (event.bot || (event.type !== 'form_submit' && event.type !== 'call_click')) continue;
+    if (stitched.forgotten.has(event.id)) continue;
     const type = event.type === 'form_submit' ? 'form.submitted' : 'call.clicked';
     const leadId = owners.leadAt(event.anonymousId, event.occurredAt);
     change(type, leadId, event.occurredAt, eventData(event, leadId), `${type}:${event.id}`);

@@ -70,7 +70,7 @@ export async function updateLeads(
       suppressed,
     });
     // Anonymous browsing: no lead to touch, nothing to announce, nothing to write.
-    if (stitched.affected.size === 0 && !announces) return;
+    if (stitched.affected.size === 0 && !announces && stitched.forgotten.size === 0) return;
     const leadEvents = await store.leads.loadLeadEvents(site.id, stitched.visitors);
     const plan = planLeadUpdate({
       snapshot,
@@ -82,7 +82,12 @@ export async function updateLeads(
       announceScores: !catchingUp,
     });
     const nothingToWrite =
-      plan.leads.length + plan.identifiers.length + plan.links.length + plan.changes.length === 0;
+      plan.leads.length +
+        plan.identifiers.length +
+        plan.links.length +
+        plan.changes.length +
+        plan.forgottenEvents.length ===
+      0;
     if (nothingToWrite) return;
     if (await store.leads.commitLeadUpdate(site.id, snapshot.version, plan)) {
       if (!(await missedLateEvents(store, site.id, snapshot, plan, leadEvents))) return;

@@ -284,6 +284,11 @@ export function leadUpdateStatements(
       (json) =>
         insertRows(dialect, 'lead_merges', MERGE_COLUMNS, json, sql.raw('ON CONFLICT DO NOTHING')),
     ),
+    ...(plan.forgottenEvents.length === 0
+      ? []
+      : [
+          sql`DELETE FROM events WHERE site_id = ${siteId} AND id IN ${inList(dialect, plan.forgottenEvents)}`,
+        ]),
     ...statements(
       plan.changes.map((change) => changeRow(siteId, change)),
       (json) =>
