@@ -375,3 +375,31 @@ export function erasureStatements(
     ...inserts('erasures', ERASURE_COLUMNS, [[siteId, leadId, now, plan.counts]]),
   ];
 }
+
+/** A subquery's rows as one JSON array text (`[]` when none), on either database. */
+function jsonArrayOf(dialect: Dialect, column: string, rows: SQL): SQL {
+  return dialect === 'sqlite'
+    ? sql`(SELECT json_group_array(${sql.raw(column)}) FROM (${rows}))`
+    : sql`(SELECT coalesce(json_agg(${sql.raw(column)}), '[]'::json)::text FROM (${rows}) AS picked)`;
+}
+
+/**
+ * Where a lead update starts, in one statement (one round trip, one snapshot): the site's
+ * version and rules, the leads its browsers and identifiers lead to, and which identifiers belong
+ * to erased people.
+ */
+export function identityHeadQuery(
+  dialect: Dialect,
+  siteId: string,
+  anonymousIds: readonly string[],
+  identifiers: readonly Identifier[],
+  suppressionHashes: readonly string[],
+): SQL {
+  const owners = identifierOwnersQuery(dialect, siteId, identifiers);
+  return sql`SELECT
+    (${versionQuery(siteId)}) AS version,
+    (${rulesQuery(dialect, siteId)}) AS rules,
+    ${jsonArrayOf(dialect, 'lead_id', linkedLeadsQuery(dialect, siteId, anonymousIds))} AS linked,
+    ${jsonArrayOf(dialect, 'lead_id', owners ?? sql`SELECT NULL AS lead_id WHERE 1 = 0`)} AS owned,
+    ${jsonArrayOf(dialect, 'identifier_hash', suppressedQuery(dialect, siteId, suppressionHashes))} AS suppressed`;
+}

@@ -18,22 +18,20 @@ import {
   erasureStatements,
   identifierOwnersQuery,
   identifiersOfLeadsQuery,
+  identityHeadQuery,
   inList,
   isStaleWrite,
   jsonText,
   leadEventsQuery,
   leadsQuery,
   leadUpdateStatements,
-  linkedLeadsQuery,
   linksQuery,
   millis,
   rulesQuery,
-  suppressedQuery,
   toIdentifierRow,
   toLeadRow,
   toVisitorLink,
   versionGuard,
-  versionQuery,
 } from './identity-sql.ts';
 import type { Dialect } from './merge-sql.ts';
 import type { IdentityScope, LeadParts, LeadStore } from './types.ts';
@@ -80,21 +78,21 @@ export function identityStore(runner: SqlRunner): LeadStore {
     },
 
     async loadIdentity(siteId: string, scope: IdentityScope): Promise<IdentitySnapshot> {
-      const owners = identifierOwnersQuery(dialect, siteId, scope.identifiers);
-      const hashes = scope.suppressionHashes ?? [];
-      // The version is read first: anything written after it fails this read's write.
-      const [version, rules, linked, suppressed, owned = []] = await runner.allOf([
-        versionQuery(siteId),
-        rulesQuery(dialect, siteId),
-        linkedLeadsQuery(dialect, siteId, scope.anonymousIds),
-        suppressedQuery(dialect, siteId, hashes),
-        ...(owners ? [owners] : []),
-      ]);
-      const leadIds = [...new Set([...ids(linked!), ...ids(owned), ...scope.leadIds])];
+      const [head] = await runner.all(
+        identityHeadQuery(
+          dialect,
+          siteId,
+          scope.anonymousIds,
+          scope.identifiers,
+          scope.suppressionHashes ?? [],
+        ),
+      );
+      const list = (value: unknown) => JSON.parse(String(value ?? '[]')) as string[];
+      const leadIds = [...new Set([...list(head?.linked), ...list(head?.owned), ...scope.leadIds])];
       const snapshot: IdentitySnapshot = {
-        version: Number(version![0]?.version ?? 0),
-        rules: rulesFrom(rules!),
-        suppressed: suppressed!.map((row) => String(row.identifier_hash)),
+        version: Number(head?.version ?? 0),
+        rules: rulesFrom([{ rules: head?.rules }]),
+        suppressed: list(head?.suppressed),
         leads: [],
         identifiers: [],
         links: [],
