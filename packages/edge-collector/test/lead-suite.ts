@@ -85,6 +85,12 @@ export async function leadsOf(store: Store, siteId: string): Promise<Lead[]> {
 const typesOf = async (store: Store, siteId: string) =>
   (await store.leads.listOutbox(siteId)).map((change) => change.type);
 
+/** The site's `lead.score_changed` announcements as [previous, current] pairs. */
+const scoreChanges = async (store: Store, siteId: string) =>
+  (await store.leads.listOutbox(siteId))
+    .filter((change) => change.type === 'lead.score_changed')
+    .map((change) => [change.data.previous, change.data.current]);
+
 export function describeLeads(name: string, getStore: () => Store, propertyRuns = 25) {
   describe(`${name}: identity stitching`, () => {
     it('makes no lead of anonymous browsing', async () => {
@@ -588,12 +594,7 @@ export function describeLeads(name: string, getStore: () => Store, propertyRuns 
         ),
         T0 + 10,
       );
-      const changes = (await store.leads.listOutbox(site.id)).filter(
-        (change) => change.type === 'lead.score_changed',
-      );
-      expect(changes.map((change) => [change.data.previous, change.data.current])).toEqual([
-        [0, 7],
-      ]);
+      expect(await scoreChanges(store, site.id)).toEqual([[0, 7]]);
     });
 
     it('announces a new lead with any score from 0', async () => {
@@ -609,12 +610,7 @@ export function describeLeads(name: string, getStore: () => Store, propertyRuns 
         ],
         T0 + 2,
       );
-      const changes = (await store.leads.listOutbox(site.id)).filter(
-        (change) => change.type === 'lead.score_changed',
-      );
-      expect(changes.map((change) => [change.data.previous, change.data.current])).toEqual([
-        [0, 2],
-      ]);
+      expect(await scoreChanges(store, site.id)).toEqual([[0, 2]]);
     });
 
     it('rescores every lead after a rule change, in pages', async () => {

@@ -87,28 +87,19 @@ export type Stitched = {
 const isJsonObject = (value: unknown): value is JsonObject =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
 
-/** The identifiers an event's traits carry (normalised, no junk). */
-export function eventIdentifiers(event: StoredEvent, settings: IdentifierSettings) {
-  const traits = event.payload.traits;
-  return identifiersOf(isJsonObject(traits) ? traits : undefined, settings);
-}
-
-function identifyingEvents(
+/**
+ * The batch's events that carry identifiers (normalised, no junk), read once per batch: the
+ * lead update may be recomputed several times, the events do not change.
+ */
+export function identifyingEvents(
   batch: readonly StoredEvent[],
   settings: IdentifierSettings,
-  suppressed: ReadonlySet<string>,
-) {
+): IdentifyingEvent[] {
   const found: IdentifyingEvent[] = [];
-  const forgotten = new Set<string>();
   for (const event of batch) {
     if (event.bot) continue;
-    const all = eventIdentifiers(event, settings);
-    const identifiers = all.filter((identifier) => !suppressed.has(identifierKey(identifier)));
-    // Someone who asked to be forgotten: the event is theirs, whatever else it carries.
-    if (identifiers.length < all.length) {
-      forgotten.add(event.id);
-      continue;
-    }
+    const traits = event.payload.traits;
+    const identifiers = identifiersOf(isJsonObject(traits) ? traits : undefined, settings);
     if (identifiers.length > 0)
       found.push({
         id: event.id,
@@ -117,7 +108,19 @@ function identifyingEvents(
         identifiers,
       });
   }
-  return { found, forgotten };
+  return found;
+}
+
+/** Splits off the events of people who asked to be forgotten: theirs, whatever else they carry. */
+function withoutErased(identifying: readonly IdentifyingEvent[], suppressed: ReadonlySet<string>) {
+  const kept: IdentifyingEvent[] = [];
+  const forgotten = new Set<string>();
+  for (const event of identifying) {
+    if (event.identifiers.some((identifier) => suppressed.has(identifierKey(identifier))))
+      forgotten.add(event.id);
+    else kept.push(event);
+  }
+  return { kept, forgotten };
 }
 
 export type StitchOptions = {
@@ -127,11 +130,11 @@ export type StitchOptions = {
   suppressed?: ReadonlySet<string>;
 };
 
-/** Stitches a batch into a copy of the snapshot's graph. */
+/** Stitches a batch (and its `identifyingEvents`) into a copy of the snapshot's graph. */
 export function stitchBatch(
   snapshot: IdentitySnapshot,
   batch: readonly StoredEvent[],
-  settings: IdentifierSettings,
+  identifying: readonly IdentifyingEvent[],
   newLeadId: () => string,
   { rescore: alsoRescore = [], suppressed = new Set() }: StitchOptions = {},
 ): Stitched {
@@ -145,8 +148,8 @@ export function stitchBatch(
     identifiers: new Map(snapshot.identifiers.map((row) => [identifierKey(row), { ...row }])),
     links: new Map(snapshot.links.map((link) => [link.eventId, { ...link }])),
   };
-  const { found, forgotten } = identifyingEvents(batch, settings, suppressed);
-  const outcome = stitch(graph, found, newLeadId);
+  const { kept, forgotten } = withoutErased(identifying, suppressed);
+  const outcome = stitch(graph, kept, newLeadId);
 
   const batchVisitors = new Set(
     batch.filter((event) => !event.bot).map((event) => event.anonymousId),

@@ -5,8 +5,8 @@ import { type Identifier, identifierKey, suppressionHash } from '../core/identif
 import type { StoredEvent } from '../core/ingest-plan.ts';
 import { generateId } from '../core/keys.ts';
 import {
-  eventIdentifiers,
   type IdentitySnapshot,
+  identifyingEvents,
   type LeadEvent,
   type LeadUpdatePlan,
   planLeadUpdate,
@@ -42,9 +42,10 @@ export async function updateLeads(
     ignored: site.ignoredIdentifiers,
     trustExternalId: false,
   };
+  const identifying = identifyingEvents(people, settings);
   const identifiers = new Map<string, Identifier>();
-  for (const event of people)
-    for (const identifier of eventIdentifiers(event, settings))
+  for (const event of identifying)
+    for (const identifier of event.identifiers)
       identifiers.set(identifierKey(identifier), identifier);
   const keyOfHash = new Map<string, string>();
   for (const key of identifiers.keys()) keyOfHash.set(await suppressionHash(key), key);
@@ -65,7 +66,7 @@ export async function updateLeads(
   for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
     const snapshot = await store.leads.loadIdentity(site.id, scope);
     const suppressed = new Set(snapshot.suppressed.map((hash) => keyOfHash.get(hash)!));
-    const stitched = stitchBatch(snapshot, people, settings, () => generateId('lead'), {
+    const stitched = stitchBatch(snapshot, people, identifying, () => generateId('lead'), {
       rescore,
       suppressed,
     });

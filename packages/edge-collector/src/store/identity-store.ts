@@ -54,8 +54,8 @@ export type SqlRunner = {
   sessionsOf(siteId: string, anonymousIds: string[]): Promise<LeadParts['sessions']>;
 };
 
-function rulesFrom(rows: Row[]): ScoringRules {
-  const stored = rows[0]?.rules;
+/** A site's stored rules (JSON text or an object), or the defaults when it has none. */
+function rulesFrom(stored: unknown): ScoringRules {
   if (stored === undefined || stored === null) return DEFAULT_SCORING_RULES;
   const parsed = scoringRulesSchema.safeParse(
     typeof stored === 'string' ? JSON.parse(stored) : stored,
@@ -91,7 +91,7 @@ export function identityStore(runner: SqlRunner): LeadStore {
       const leadIds = [...new Set([...list(head?.linked), ...list(head?.owned), ...scope.leadIds])];
       const snapshot: IdentitySnapshot = {
         version: Number(head?.version ?? 0),
-        rules: rulesFrom([{ rules: head?.rules }]),
+        rules: rulesFrom(head?.rules),
         suppressed: list(head?.suppressed),
         leads: [],
         identifiers: [],
@@ -171,7 +171,8 @@ export function identityStore(runner: SqlRunner): LeadStore {
     },
 
     async getScoringRules(siteId: string): Promise<ScoringRules> {
-      return rulesFrom(await runner.all(rulesQuery(dialect, siteId)));
+      const [row] = await runner.all(rulesQuery(dialect, siteId));
+      return rulesFrom(row?.rules);
     },
 
     async putScoringRules(siteId: string, rules: ScoringRules, now: number): Promise<void> {

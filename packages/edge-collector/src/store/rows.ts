@@ -6,15 +6,7 @@ import type { QuarantineEntry, StoredSession, StoredVisitor } from './types.ts';
 
 // Row-to-domain mapping both adapters share: their drizzle row types differ, their fields do not.
 
-type SiteColumns = {
-  id: string;
-  name: string;
-  allowedOrigins: string[];
-  timezone: string;
-  defaultCountry: string | null;
-  ignoredIdentifiers: string[];
-  createdAt: Date;
-};
+type SiteColumns = Omit<Site, 'createdAt'> & { createdAt: Date };
 
 export function toSite(row: SiteColumns): Site {
   return {
