@@ -11,6 +11,8 @@ export type LocalCollectorOptions = {
   adminToken: string;
   /** Print wrangler's output (warnings and errors) to this process's stderr. */
   verbose?: boolean;
+  /** More variables for the Worker (`LEADLOOP_WEBHOOK_RETRY_SECONDS` in the webhook tests). */
+  vars?: Record<string, string>;
 };
 
 export type LocalCollector = DevServer;
@@ -39,7 +41,11 @@ export async function startLocalCollector(options: LocalCollectorOptions): Promi
     dir: collectorDir,
     port: options.port,
     persistTo: options.persistTo,
-    vars: { LEADLOOP_ENV: 'development', LEADLOOP_ADMIN_TOKEN: options.adminToken },
+    vars: {
+      ...options.vars,
+      LEADLOOP_ENV: 'development',
+      LEADLOOP_ADMIN_TOKEN: options.adminToken,
+    },
     readyPath: '/healthz',
     onOutput: options.verbose
       ? (text) => process.stderr.write(withoutOfflineNoise(text))

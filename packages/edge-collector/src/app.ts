@@ -8,6 +8,9 @@ import { healthRoutes } from './http/routes/health.ts';
 import { leadRoutes } from './http/routes/leads.ts';
 import { scoringRoutes } from './http/routes/scoring.ts';
 import { type SdkScript, sdkScriptRoutes } from './http/routes/sdk-script.ts';
+import { webhookDeliveryRoutes, webhookRoutes } from './http/routes/webhooks.ts';
+import type { SpeedToLead } from './runtime/speed-to-lead.ts';
+import type { DeliveryOptions } from './runtime/webhook-deliverer.ts';
 import type { Store } from './store/types.ts';
 
 export type Environment = 'development' | 'production';
@@ -27,6 +30,13 @@ export type AppDeps = {
   store: Store;
   /** Durable hand-over of accepted events (the `events` queue in the Workers runtime). */
   events: EventSink;
+  /** How webhook attempts are made and queued (the `webhooks` queue in the Workers runtime). */
+  delivery: DeliveryOptions;
+  /**
+   * Stores, stitches and delivers a batch that can announce something right after the answer,
+   * besides the queue hand-over (runtime/speed-to-lead.ts). Absent: the queue alone does it.
+   */
+  speedToLead?: SpeedToLead;
   config: AppConfig;
   sdkScript: SdkScript;
   /** Milliseconds since the epoch; injectable so tests control time. */
@@ -44,7 +54,9 @@ export function createApp(deps: AppDeps): Hono {
     .route('/v1/admin', adminRoutes(deps))
     .route('/v1/collect', collectRoutes(deps))
     .route('/v1/leads', leadRoutes(deps))
-    .route('/v1/scoring', scoringRoutes(deps));
+    .route('/v1/scoring', scoringRoutes(deps))
+    .route('/v1/webhooks', webhookRoutes(deps))
+    .route('/v1/webhook-deliveries', webhookDeliveryRoutes(deps));
 
   const app = new Hono();
   app.route('/', routes);

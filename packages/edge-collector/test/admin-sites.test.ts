@@ -105,6 +105,7 @@ describe('POST /v1/admin/sites', () => {
 
   it('is disabled outside development when no operator token is configured', async () => {
     const app = createApp({
+      delivery: { allowPrivate: true, enqueue: async () => {} },
       store: new D1Store(env.DB),
       events: async () => {},
       config: { environment: 'production' },
@@ -120,6 +121,7 @@ describe('POST /v1/admin/sites', () => {
 
   it('accepts the configured token in production, and no longer the development default', async () => {
     const app = createApp({
+      delivery: { allowPrivate: true, enqueue: async () => {} },
       store: new D1Store(env.DB),
       events: async () => {},
       config: { environment: 'production', adminToken: 'operator-secret' },

@@ -274,6 +274,7 @@ describe('POST /v1/collect', () => {
 describe('durable hand-over', () => {
   function appWith(events: EventSink) {
     return createApp({
+      delivery: { allowPrivate: true, enqueue: async () => {} },
       store: new D1Store(env.DB),
       events,
       config: { environment: 'development' },

@@ -53,6 +53,7 @@ describe('base path', () => {
   it('refuses an invalid base path when the app is created', async () => {
     const app = (basePath: string) =>
       createApp({
+        delivery: { allowPrivate: true, enqueue: async () => {} },
         store: new D1Store(env.DB),
         events: async () => {},
         config: { environment: 'development', basePath },

@@ -8,3 +8,4 @@ export * from './limits.ts';
 export * from './problem.ts';
 export * from './scoring.ts';
 export * from './utf8.ts';
+export * from './webhooks.ts';

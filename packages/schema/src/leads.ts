@@ -5,6 +5,26 @@ import { z } from 'zod';
 export const leadStatuses = ['lead', 'mql', 'sql', 'opportunity', 'customer', 'lost'] as const;
 export type LeadStatus = (typeof leadStatuses)[number];
 
+/** The channels a touch is sorted into (GA4's default channel group; see the collector's channel.ts). */
+export const CHANNELS = [
+  'Direct',
+  'Organic Search',
+  'Paid Search',
+  'Organic Social',
+  'Paid Social',
+  'Email',
+  'Affiliates',
+  'Referral',
+  'Display',
+  'Organic Video',
+  'Paid Video',
+  'SMS',
+  'Paid Other',
+  'Cross-network',
+  'Unassigned',
+] as const;
+export type ChannelName = (typeof CHANNELS)[number];
+
 /** Where a session came from (DESIGN.md "Attribution"): what attribution groups by. */
 export type TouchFields = {
   channel: string;

@@ -1,4 +1,4 @@
-import type { ClickIdParam } from '@leadloop/schema';
+import { CHANNELS, type ClickIdParam } from '@leadloop/schema';
 import { findKnownSource, type SourceCategory } from './channel-hosts.ts';
 
 // GA4's default channel group for manually tagged traffic, first match wins, as Google's help page
@@ -6,23 +6,7 @@ import { findKnownSource, type SourceCategory } from './channel-hosts.ts';
 // Shopping, Audio or Push channels: shopping traffic falls to the search/social/video rule its
 // source matches, or Paid Other; medium `audio` counts as Paid Other; push as Unassigned.
 
-export const CHANNELS = [
-  'Direct',
-  'Organic Search',
-  'Paid Search',
-  'Organic Social',
-  'Paid Social',
-  'Email',
-  'Affiliates',
-  'Referral',
-  'Display',
-  'Organic Video',
-  'Paid Video',
-  'SMS',
-  'Paid Other',
-  'Cross-network',
-  'Unassigned',
-] as const;
+export { CHANNELS };
 
 export type Channel = (typeof CHANNELS)[number];
 

@@ -52,8 +52,12 @@ export function judgeResponse(
  * is spent and the delivery is dead-lettered. A `Retry-After` pushes the retry later, never
  * earlier, within the Queues limit.
  */
-export function nextRetryDelay(attemptsMade: number, retryAfter?: number): number | null {
-  const scheduled = RETRY_DELAYS_SECONDS[attemptsMade - 1];
+export function nextRetryDelay(
+  attemptsMade: number,
+  retryAfter?: number,
+  schedule: readonly number[] = RETRY_DELAYS_SECONDS,
+): number | null {
+  const scheduled = schedule[attemptsMade - 1];
   if (scheduled === undefined || attemptsMade < 1) return null;
   return Math.min(MAX_DELAY_SECONDS, Math.max(scheduled, retryAfter ?? 0));
 }
@@ -61,6 +65,64 @@ export function nextRetryDelay(attemptsMade: number, retryAfter?: number): numbe
 /** Whether an endpoint that has failed since `failingSince` (null: it has not) is disabled now. */
 export const failedTooLong = (failingSince: number | null, now: number) =>
   failingSince !== null && now - failingSince >= DISABLE_AFTER_FAILING_MS;
+
+/** Where a delivery stands after an attempt, and what the attempt does to its endpoint. */
+export type Settlement = {
+  status: 'pending' | 'delivered' | 'failed';
+  /** Epoch ms of the next attempt, while pending. */
+  nextAttemptAt: number | null;
+  /** Seconds until that attempt, while pending. */
+  retryInSeconds: number | null;
+  /** The endpoint's `failing_since` from now on. */
+  failingSince: number | null;
+  /** Why the endpoint is disabled by this attempt, if it is. */
+  disable?: string;
+};
+
+/**
+ * Settles one attempt: `roundAttempts` counts the attempts of the current round (since the
+ * delivery was made or redelivered), this one included; `failingSince` is the endpoint's.
+ */
+export function settleAttempt(
+  outcome: AttemptOutcome,
+  {
+    roundAttempts,
+    failingSince,
+    now,
+    schedule = RETRY_DELAYS_SECONDS,
+  }: {
+    roundAttempts: number;
+    failingSince: number | null;
+    now: number;
+    schedule?: readonly number[];
+  },
+): Settlement {
+  const done = { nextAttemptAt: null, retryInSeconds: null };
+  if (outcome.kind === 'delivered') return { status: 'delivered', ...done, failingSince: null };
+  const since = failingSince ?? now;
+  if (outcome.kind === 'gone')
+    return {
+      status: 'failed',
+      ...done,
+      failingSince: since,
+      disable: 'the endpoint answered 410 Gone',
+    };
+  if (failedTooLong(since, now))
+    return {
+      status: 'failed',
+      ...done,
+      failingSince: since,
+      disable: 'every attempt failed for 5 days',
+    };
+  const delay = nextRetryDelay(roundAttempts, outcome.retryAfterSeconds, schedule);
+  if (delay === null) return { status: 'failed', ...done, failingSince: since };
+  return {
+    status: 'pending',
+    nextAttemptAt: now + delay * 1000,
+    retryInSeconds: delay,
+    failingSince: since,
+  };
+}
 
 const ELLIPSIS = '…';
 

@@ -6,4 +6,9 @@ interface Env {
   LEADLOOP_BASE_PATH?: string;
   /** Postgres through Hyperdrive (wrangler.postgres.toml): when bound, it replaces D1. */
   HYPERDRIVE?: Hyperdrive;
+  /**
+   * Development only: seconds between webhook retries, comma-separated (`1,1,1`), so a demo or a
+   * test sees the whole schedule in seconds. Production always uses the documented schedule.
+   */
+  LEADLOOP_WEBHOOK_RETRY_SECONDS?: string;
 }

@@ -79,13 +79,25 @@ export type ConsumerOptions = {
   now?: () => number;
   /** Sends follow-up work (the next page of a rescore) to the queue. */
   enqueue?: (messages: EventMessage[]) => Promise<void>;
+  /**
+   * Called once a site's lead update has written domain changes: relays them to the webhooks.
+   * Its failure is only logged, since the changes are committed and the minute sweep relays them.
+   */
+  onChanges?: (siteId: string) => Promise<void>;
 };
 
 export async function consumeEvents(
   batch: MessageBatch<unknown>,
   store: Store,
-  { now = Date.now, enqueue }: ConsumerOptions = {},
+  { now = Date.now, enqueue, onChanges }: ConsumerOptions = {},
 ): Promise<void> {
+  const announce = async (siteId: string) => {
+    try {
+      await onChanges?.(siteId);
+    } catch (error) {
+      console.error('webhook relay failed; the sweep will retry', errorText(error));
+    }
+  };
   const valid: Valid[] = [];
   const rescores: { message: Message<unknown>; job: RescoreJob }[] = [];
   const rejected: { message: Message<unknown>; reason: string }[] = [];
@@ -145,8 +157,12 @@ export async function consumeEvents(
   for (const { message, job } of rescores) {
     const site = sites.get(job.siteId);
     try {
-      const next = site ? await rescoreStep(store, site, job.after, now) : null;
-      if (next !== null && site) await enqueue?.([{ rescore: true, siteId: site.id, after: next }]);
+      const step = site ? await rescoreStep(store, site, job.after, now) : null;
+      if (step && site) {
+        if (step.next !== null)
+          await enqueue?.([{ rescore: true, siteId: site.id, after: step.next }]);
+        if (step.changes > 0) await announce(site.id);
+      }
       message.ack();
     } catch (error) {
       console.error('rescore step failed; retrying', errorText(error));
@@ -210,8 +226,9 @@ export async function consumeEvents(
       ({ record }) => storedEvents.get(`${record.siteId}\n${record.id}`) as StoredEvent,
     );
     try {
-      await updateLeads(store, sites.get(siteId)!, events, { now });
+      const changes = await updateLeads(store, sites.get(siteId)!, events, { now });
       for (const { message } of items) message.ack();
+      if (changes > 0) await announce(siteId);
     } catch (error) {
       console.error('lead update failed; retrying', errorText(error));
       for (const { message } of items)

@@ -29,14 +29,15 @@ export type LeadUpdateOptions = {
 
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** Returns how many domain changes it wrote to the outbox (for the webhook relay). */
 export async function updateLeads(
   store: Store,
   site: Site,
   events: readonly StoredEvent[],
   { now = Date.now, rescore = [] }: LeadUpdateOptions = {},
-): Promise<void> {
+): Promise<number> {
   const people = events.filter((event) => !event.bot);
-  if (people.length === 0 && rescore.length === 0) return;
+  if (people.length === 0 && rescore.length === 0) return 0;
   const settings = {
     defaultCountry: site.defaultCountry,
     ignored: site.ignoredIdentifiers,
@@ -60,9 +61,10 @@ export async function updateLeads(
   );
   // Anonymous browsing, the bulk of traffic, asks one question before anything else.
   const anonymous = scope.identifiers.length === 0 && !announces && rescore.length === 0;
-  if (anonymous && !(await store.leads.anyLinked(site.id, scope.anonymousIds))) return;
+  if (anonymous && !(await store.leads.anyLinked(site.id, scope.anonymousIds))) return 0;
 
   let catchingUp = false;
+  let announced = 0;
   for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
     const snapshot = await store.leads.loadIdentity(site.id, scope);
     const suppressed = new Set(snapshot.suppressed.map((hash) => keyOfHash.get(hash)!));
@@ -71,7 +73,8 @@ export async function updateLeads(
       suppressed,
     });
     // Anonymous browsing: no lead to touch, nothing to announce, nothing to write.
-    if (stitched.affected.size === 0 && !announces && stitched.forgotten.size === 0) return;
+    if (stitched.affected.size === 0 && !announces && stitched.forgotten.size === 0)
+      return announced;
     const leadEvents = await store.leads.loadLeadEvents(site.id, stitched.visitors);
     const plan = planLeadUpdate({
       snapshot,
@@ -89,9 +92,10 @@ export async function updateLeads(
         plan.changes.length +
         plan.forgottenEvents.length ===
       0;
-    if (nothingToWrite) return;
+    if (nothingToWrite) return announced;
     if (await store.leads.commitLeadUpdate(site.id, snapshot.version, plan)) {
-      if (!(await missedLateEvents(store, site.id, snapshot, plan, leadEvents))) return;
+      announced += plan.changes.length;
+      if (!(await missedLateEvents(store, site.id, snapshot, plan, leadEvents))) return announced;
       // Written, but a batch stored meanwhile has events this lead must count: recompute.
       catchingUp = true;
       continue;
@@ -129,16 +133,20 @@ async function missedLateEvents(
 /** Leads rescored per step after a rule change: each step is one transaction. */
 export const RESCORE_PAGE = 50;
 
-/** One step of a rescore: the next page of leads after `after`; the cursor to go on from, if any. */
+/**
+ * One step of a rescore: the next page of leads after `after`; the cursor to go on from, if any,
+ * and how many changes it announced.
+ */
 export async function rescoreStep(
   store: Store,
   site: Site,
   after: string | null,
   now: () => number = Date.now,
-): Promise<string | null> {
+): Promise<{ next: string | null; changes: number }> {
   const leadIds = await store.leads.listLiveLeadIds(site.id, after, RESCORE_PAGE);
-  if (leadIds.length > 0) await updateLeads(store, site, [], { now, rescore: leadIds });
-  return leadIds.length === RESCORE_PAGE ? leadIds.at(-1)! : null;
+  const changes =
+    leadIds.length > 0 ? await updateLeads(store, site, [], { now, rescore: leadIds }) : 0;
+  return { next: leadIds.length === RESCORE_PAGE ? leadIds.at(-1)! : null, changes };
 }
 
 /**

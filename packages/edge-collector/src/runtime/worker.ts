@@ -8,6 +8,20 @@ import type { Store } from '../store/types.ts';
 import { consumeEvents, quarantineDeadLetters } from './events-consumer.ts';
 import { rescoreAllSites } from './lead-updater.ts';
 import { queueSink } from './queue-sink.ts';
+import { speedToLead } from './speed-to-lead.ts';
+import {
+  consumeDeliveryJobs,
+  type DeliveryJob,
+  type DeliveryOptions,
+  failDeadDeliveries,
+  relayAndDeliver,
+  sweepWebhooks,
+} from './webhook-deliverer.ts';
+
+/** The daily rescore's cron (wrangler.toml [triggers]); the other one is the minute sweep. */
+const DAILY_RESCORE_CRON = '17 3 * * *';
+/** Queues takes at most 100 messages per sendBatch. */
+const MAX_SEND_BATCH = 100;
 
 /** Postgres when a Hyperdrive binding is configured (wrangler.postgres.toml), D1 otherwise. */
 function storeFor(env: Env): Store {
@@ -26,15 +40,48 @@ function batchStoreFor(env: Env): { store: Store; close(): Promise<void> } {
   return { store: new PostgresStore(connection), close: connection.end };
 }
 
+const isDevelopment = (env: Env) => env.LEADLOOP_ENV === 'development';
+
+/** The documented retry schedule, or in development a shorter one from the environment. */
+function retrySchedule(env: Env): number[] | undefined {
+  const configured = env.LEADLOOP_WEBHOOK_RETRY_SECONDS;
+  if (!isDevelopment(env) || !configured) return undefined;
+  const seconds = configured.split(',').map(Number);
+  return seconds.every((value) => Number.isInteger(value) && value >= 0) ? seconds : undefined;
+}
+
+function deliveryOptions(env: Env): DeliveryOptions {
+  const queue = env.WEBHOOKS as Queue<DeliveryJob>;
+  const schedule = retrySchedule(env);
+  return {
+    allowPrivate: isDevelopment(env),
+    ...(schedule ? { schedule } : {}),
+    async enqueue(jobs) {
+      for (let start = 0; start < jobs.length; start += MAX_SEND_BATCH)
+        await queue.sendBatch(
+          jobs.slice(start, start + MAX_SEND_BATCH).map(({ deliveryId, delaySeconds }) => ({
+            body: { deliveryId },
+            contentType: 'json',
+            delaySeconds,
+          })),
+        );
+    },
+  };
+}
+
 let app: Hono | undefined;
 
 function appFor(env: Env): Hono {
-  app ??= createApp({
-    store: storeFor(env),
+  if (app) return app;
+  const store = storeFor(env);
+  const delivery = deliveryOptions(env);
+  app = createApp({
+    store,
     events: queueSink(env.EVENTS as Queue<EventMessage>),
+    delivery,
+    speedToLead: speedToLead(store, delivery),
     config: {
-      environment:
-        env.LEADLOOP_ENV === 'development' ? 'development' : ('production' as Environment),
+      environment: isDevelopment(env) ? 'development' : ('production' as Environment),
       adminToken: env.LEADLOOP_ADMIN_TOKEN,
       basePath: env.LEADLOOP_BASE_PATH,
     },
@@ -47,11 +94,13 @@ export default {
   fetch(request, env, ctx) {
     return appFor(env).fetch(request, env, ctx);
   },
-  // The daily cron (wrangler.toml [triggers]): rescore every lead as its engagement fades.
-  async scheduled(_controller, env, _ctx) {
+  async scheduled(controller, env, _ctx) {
     const { store, close } = batchStoreFor(env);
     try {
-      await rescoreAllSites(store, queueSink(env.EVENTS as Queue<EventMessage>));
+      // Daily: rescore every lead as its engagement fades. Every minute: the webhook sweep.
+      if (controller.cron === DAILY_RESCORE_CRON)
+        await rescoreAllSites(store, queueSink(env.EVENTS as Queue<EventMessage>));
+      else await sweepWebhooks(store, deliveryOptions(env));
     } finally {
       await close();
     }
@@ -59,12 +108,19 @@ export default {
   async queue(batch, env, _ctx) {
     const { store, close } = batchStoreFor(env);
     try {
-      // Dead-letter queues are named `<queue>-dlq` (wrangler.toml).
-      if (batch.queue.endsWith('-dlq')) {
-        await quarantineDeadLetters(batch, store);
-      } else {
-        const events = queueSink(env.EVENTS as Queue<EventMessage>);
-        await consumeEvents(batch, store, { enqueue: events });
+      // Queues are told apart by name (wrangler.toml): leadloop-webhooks, leadloop-events, and
+      // their `-dlq` dead-letter queues.
+      const webhooks = batch.queue.includes('webhooks');
+      const deadLetters = batch.queue.endsWith('-dlq');
+      if (webhooks && deadLetters) await failDeadDeliveries(batch, store);
+      else if (webhooks) await consumeDeliveryJobs(batch, store, deliveryOptions(env));
+      else if (deadLetters) await quarantineDeadLetters(batch, store);
+      else {
+        const delivery = deliveryOptions(env);
+        await consumeEvents(batch, store, {
+          enqueue: queueSink(env.EVENTS as Queue<EventMessage>),
+          onChanges: (siteId) => relayAndDeliver(store, siteId, delivery),
+        });
       }
     } finally {
       await close();

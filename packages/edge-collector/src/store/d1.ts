@@ -33,6 +33,7 @@ import type {
   StoredSession,
   StoredVisitor,
 } from './types.ts';
+import { type WebhookStore, webhookStore } from './webhook-store.ts';
 
 // D1 binds at most 100 parameters per statement and has no BEGIN. Each kind of row therefore
 // travels as one JSON parameter that SQLite's json_each expands, and one db.batch() makes the
@@ -97,11 +98,13 @@ export class D1Store implements Store {
   private readonly db: DrizzleD1Database;
   private readonly runner: ReturnType<typeof d1Runner>;
   readonly leads: LeadStore;
+  readonly webhooks: WebhookStore;
 
   constructor(private readonly database: D1Database) {
     this.db = drizzle(database);
     this.runner = d1Runner(database, this.db);
     this.leads = identityStore(this.runner);
+    this.webhooks = webhookStore(this.runner);
   }
 
   async createSite(site: NewSite, keys: NewApiKey[]): Promise<Site> {

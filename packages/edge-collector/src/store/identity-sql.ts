@@ -343,8 +343,16 @@ export function erasureStatements(
   // Id lists in slices, each one bound string well under D1's 2 MB limit whatever the history.
   const sliced = (ids: readonly string[], statement: (list: SQL) => SQL) =>
     slices(ids).map((slice) => statement(inList(dialect, slice)));
+  const erasedLeads = sql`(SELECT id FROM leads WHERE site_id = ${siteId} AND (id = ${leadId} OR merged_into = ${leadId}))`;
   return [
-    sql`DELETE FROM outbox WHERE site_id = ${siteId} AND lead_id IN (SELECT id FROM leads WHERE site_id = ${siteId} AND (id = ${leadId} OR merged_into = ${leadId}))`,
+    // Webhook bodies carry the person's details too (their attempts go with them).
+    sql`DELETE FROM webhook_deliveries WHERE site_id = ${siteId} AND lead_id IN ${erasedLeads}`,
+    ...sliced(
+      announcements,
+      (list) =>
+        sql`DELETE FROM webhook_deliveries WHERE site_id = ${siteId} AND change_id IN ${list}`,
+    ),
+    sql`DELETE FROM outbox WHERE site_id = ${siteId} AND lead_id IN ${erasedLeads}`,
     ...sliced(
       announcements,
       (list) => sql`DELETE FROM outbox WHERE site_id = ${siteId} AND id IN ${list}`,

@@ -33,6 +33,7 @@ import type {
   StoredSession,
   StoredVisitor,
 } from './types.ts';
+import { type WebhookStore, webhookStore } from './webhook-store.ts';
 
 type Database = PostgresJsDatabase;
 
@@ -77,9 +78,12 @@ export function connectPool(url: string, max = 10): Connect & { end(): Promise<v
 
 export class PostgresStore implements Store {
   readonly leads: LeadStore;
+  readonly webhooks: WebhookStore;
 
   constructor(private readonly connect: Connect) {
-    this.leads = identityStore(this.runner());
+    const runner = this.runner();
+    this.leads = identityStore(runner);
+    this.webhooks = webhookStore(runner);
   }
 
   /** How the shared identity queries run here: on one connection, writes in a transaction. */

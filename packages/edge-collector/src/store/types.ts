@@ -12,6 +12,7 @@ import type {
 } from '../core/lead-update.ts';
 import type { IdentifierRow, Merge, VisitorLink } from '../core/stitching.ts';
 import type { VisitorTouch } from '../core/visitor-touches.ts';
+import type { WebhookStore } from './webhook-store.ts';
 
 export type NewApiKey = { id: string; kind: KeyKind; prefix: string; hash: string };
 
@@ -102,6 +103,8 @@ export interface LeadStore {
 export interface Store {
   /** Leads: identity stitching and scoring (one implementation over both databases' SQL). */
   readonly leads: LeadStore;
+  /** Webhook subscriptions, deliveries and their log (one implementation over both databases). */
+  readonly webhooks: WebhookStore;
   /** Creates the site, its origins and its keys together, or nothing. */
   createSite(site: NewSite, keys: NewApiKey[]): Promise<Site>;
   /** The site owning an unrevoked key of this kind with this SHA-256 hash. */

@@ -1,4 +1,5 @@
 // Tables for Postgres: the same model as sqlite.ts, with timestamptz and jsonb.
+import { sql } from 'drizzle-orm';
 import {
   bigint,
   boolean,
@@ -272,10 +273,14 @@ export const outbox = pgTable(
     leadId: text('lead_id'),
     occurredAt: time('occurred_at').notNull(),
     data: jsonb('data').$type<JsonObject>().notNull(),
+    /** When the change was fanned out to the site's webhooks; null until then. */
+    relayedAt: time('relayed_at'),
   },
   (table) => [
     primaryKey({ columns: [table.siteId, table.id] }),
     index('outbox_time_idx').on(table.siteId, table.occurredAt),
+    // What the relay and its minute sweep look for: small, since rows leave it within seconds.
+    index('outbox_unrelayed_idx').on(table.siteId).where(sql`relayed_at IS NULL`),
   ],
 );
 
@@ -328,4 +333,90 @@ export const erasures = pgTable(
     counts: jsonb('counts').$type<Record<string, number>>().notNull(),
   },
   (table) => [primaryKey({ columns: [table.siteId, table.leadId] })],
+);
+
+/**
+ * Webhook subscriptions. `secret` signs every delivery; after a rotation `previousSecret` signs
+ * too until `previousSecretExpiresAt`, so receivers can switch without losing a delivery.
+ */
+export const webhooks = pgTable(
+  'webhooks',
+  {
+    siteId: text('site_id')
+      .notNull()
+      .references(() => sites.id, { onDelete: 'cascade' }),
+    id: text('id').primaryKey(),
+    url: text('url').notNull(),
+    description: text('description').notNull().default(''),
+    eventTypes: jsonb('event_types').$type<string[]>().notNull(),
+    filters: jsonb('filters').$type<JsonObject>().notNull(),
+    secret: text('secret').notNull(),
+    previousSecret: text('previous_secret'),
+    previousSecretExpiresAt: time('previous_secret_expires_at'),
+    enabled: boolean('enabled').notNull().default(true),
+    disabledReason: text('disabled_reason'),
+    /** Since when every attempt has failed; null after a success. Five days of it disable. */
+    failingSince: time('failing_since'),
+    createdAt: time('created_at').notNull(),
+    updatedAt: time('updated_at').notNull(),
+  },
+  (table) => [index('webhooks_site_idx').on(table.siteId, table.createdAt)],
+);
+
+/**
+ * One logical delivery of a domain change to a subscription: its id is the `webhook-id` header,
+ * the same on every attempt, and derived from the pair, so relaying a change twice sends it once.
+ * The body is frozen when the delivery is made (retries sign the same bytes).
+ */
+export const webhookDeliveries = pgTable(
+  'webhook_deliveries',
+  {
+    siteId: text('site_id')
+      .notNull()
+      .references(() => sites.id, { onDelete: 'cascade' }),
+    id: text('id').primaryKey(),
+    webhookId: text('webhook_id')
+      .notNull()
+      .references(() => webhooks.id, { onDelete: 'cascade' }),
+    changeId: text('change_id').notNull(),
+    eventType: text('event_type').notNull(),
+    /** The lead the body shows (erasure deletes its deliveries), or null. */
+    leadId: text('lead_id'),
+    body: text('body').notNull(),
+    /** pending, delivered or failed (the schedule is spent or the endpoint was disabled). */
+    status: text('status').notNull(),
+    attempts: integer('attempts').notNull().default(0),
+    /** Attempts since the delivery was made or last redelivered: where the schedule stands. */
+    roundAttempts: integer('round_attempts').notNull().default(0),
+    nextAttemptAt: time('next_attempt_at'),
+    /** While an attempt is in flight: no other worker sends the same delivery before this. */
+    leaseUntil: time('lease_until'),
+    lastStatusCode: integer('last_status_code'),
+    lastError: text('last_error'),
+    lastLatencyMs: integer('last_latency_ms'),
+    createdAt: time('created_at').notNull(),
+    deliveredAt: time('delivered_at'),
+  },
+  (table) => [
+    index('webhook_deliveries_webhook_idx').on(table.webhookId, table.createdAt, table.id),
+    index('webhook_deliveries_lead_idx').on(table.siteId, table.leadId),
+    index('webhook_deliveries_due_idx').on(table.nextAttemptAt).where(sql`status = 'pending'`),
+  ],
+);
+
+/** Every attempt of a delivery, for the delivery log. */
+export const webhookAttempts = pgTable(
+  'webhook_attempts',
+  {
+    deliveryId: text('delivery_id')
+      .notNull()
+      .references(() => webhookDeliveries.id, { onDelete: 'cascade' }),
+    number: integer('number').notNull(),
+    at: time('at').notNull(),
+    outcome: text('outcome').notNull(),
+    statusCode: integer('status_code'),
+    latencyMs: integer('latency_ms').notNull(),
+    error: text('error'),
+  },
+  (table) => [primaryKey({ columns: [table.deliveryId, table.number] })],
 );

@@ -271,10 +271,14 @@ export const outbox = sqliteTable(
     leadId: text('lead_id'),
     occurredAt: integer('occurred_at', { mode: 'timestamp_ms' }).notNull(),
     data: text('data', { mode: 'json' }).$type<JsonObject>().notNull(),
+    /** When the change was fanned out to the site's webhooks; null until then. */
+    relayedAt: integer('relayed_at', { mode: 'timestamp_ms' }),
   },
   (table) => [
     primaryKey({ columns: [table.siteId, table.id] }),
     index('outbox_time_idx').on(table.siteId, table.occurredAt),
+    // What the relay and its minute sweep look for: small, since rows leave it within seconds.
+    index('outbox_unrelayed_idx').on(table.siteId).where(sql`relayed_at IS NULL`),
   ],
 );
 
@@ -326,4 +330,90 @@ export const erasures = sqliteTable(
     counts: text('counts', { mode: 'json' }).$type<Record<string, number>>().notNull(),
   },
   (table) => [primaryKey({ columns: [table.siteId, table.leadId] })],
+);
+
+/**
+ * Webhook subscriptions. `secret` signs every delivery; after a rotation `previousSecret` signs
+ * too until `previousSecretExpiresAt`, so receivers can switch without losing a delivery.
+ */
+export const webhooks = sqliteTable(
+  'webhooks',
+  {
+    siteId: text('site_id')
+      .notNull()
+      .references(() => sites.id, { onDelete: 'cascade' }),
+    id: text('id').primaryKey(),
+    url: text('url').notNull(),
+    description: text('description').notNull().default(''),
+    eventTypes: text('event_types', { mode: 'json' }).$type<string[]>().notNull(),
+    filters: text('filters', { mode: 'json' }).$type<JsonObject>().notNull(),
+    secret: text('secret').notNull(),
+    previousSecret: text('previous_secret'),
+    previousSecretExpiresAt: integer('previous_secret_expires_at', { mode: 'timestamp_ms' }),
+    enabled: integer('enabled', { mode: 'boolean' }).notNull().default(true),
+    disabledReason: text('disabled_reason'),
+    /** Since when every attempt has failed; null after a success. Five days of it disable. */
+    failingSince: integer('failing_since', { mode: 'timestamp_ms' }),
+    createdAt: integer('created_at', { mode: 'timestamp_ms' }).notNull(),
+    updatedAt: integer('updated_at', { mode: 'timestamp_ms' }).notNull(),
+  },
+  (table) => [index('webhooks_site_idx').on(table.siteId, table.createdAt)],
+);
+
+/**
+ * One logical delivery of a domain change to a subscription: its id is the `webhook-id` header,
+ * the same on every attempt, and derived from the pair, so relaying a change twice sends it once.
+ * The body is frozen when the delivery is made (retries sign the same bytes).
+ */
+export const webhookDeliveries = sqliteTable(
+  'webhook_deliveries',
+  {
+    siteId: text('site_id')
+      .notNull()
+      .references(() => sites.id, { onDelete: 'cascade' }),
+    id: text('id').primaryKey(),
+    webhookId: text('webhook_id')
+      .notNull()
+      .references(() => webhooks.id, { onDelete: 'cascade' }),
+    changeId: text('change_id').notNull(),
+    eventType: text('event_type').notNull(),
+    /** The lead the body shows (erasure deletes its deliveries), or null. */
+    leadId: text('lead_id'),
+    body: text('body').notNull(),
+    /** pending, delivered or failed (the schedule is spent or the endpoint was disabled). */
+    status: text('status').notNull(),
+    attempts: integer('attempts').notNull().default(0),
+    /** Attempts since the delivery was made or last redelivered: where the schedule stands. */
+    roundAttempts: integer('round_attempts').notNull().default(0),
+    nextAttemptAt: integer('next_attempt_at', { mode: 'timestamp_ms' }),
+    /** While an attempt is in flight: no other worker sends the same delivery before this. */
+    leaseUntil: integer('lease_until', { mode: 'timestamp_ms' }),
+    lastStatusCode: integer('last_status_code'),
+    lastError: text('last_error'),
+    lastLatencyMs: integer('last_latency_ms'),
+    createdAt: integer('created_at', { mode: 'timestamp_ms' }).notNull(),
+    deliveredAt: integer('delivered_at', { mode: 'timestamp_ms' }),
+  },
+  (table) => [
+    index('webhook_deliveries_webhook_idx').on(table.webhookId, table.createdAt, table.id),
+    index('webhook_deliveries_lead_idx').on(table.siteId, table.leadId),
+    index('webhook_deliveries_due_idx').on(table.nextAttemptAt).where(sql`status = 'pending'`),
+  ],
+);
+
+/** Every attempt of a delivery, for the delivery log. */
+export const webhookAttempts = sqliteTable(
+  'webhook_attempts',
+  {
+    deliveryId: text('delivery_id')
+      .notNull()
+      .references(() => webhookDeliveries.id, { onDelete: 'cascade' }),
+    number: integer('number').notNull(),
+    at: integer('at', { mode: 'timestamp_ms' }).notNull(),
+    outcome: text('outcome').notNull(),
+    statusCode: integer('status_code'),
+    latencyMs: integer('latency_ms').notNull(),
+    error: text('error'),
+  },
+  (table) => [primaryKey({ columns: [table.deliveryId, table.number] })],
 );

@@ -1,5 +1,5 @@
 import { LIMITS, parseCollectBatch } from '@leadloop/schema';
-import { Hono, type MiddlewareHandler } from 'hono';
+import { type Context, Hono, type MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { getCookie, setCookie } from 'hono/cookie';
 import { cors } from 'hono/cors';
@@ -9,6 +9,7 @@ import { toEventRecord, toRefusedEvent } from '../../core/event-record.ts';
 import { firstPartyCookie } from '../../core/first-party-cookie.ts';
 import { sha256Hex } from '../../core/keys.ts';
 import { isOriginAllowed, originPatterns } from '../../core/origins.ts';
+import { canAnnounce } from '../../runtime/speed-to-lead.ts';
 import { cachedWriteKeyLookup } from '../../store/write-key-cache.ts';
 import {
   forbidden,
@@ -35,7 +36,22 @@ const readableErrors: MiddlewareHandler = async (c, next) => {
  * `POST /v1/collect`: the SDK's batches, authenticated by the site's public write key. Served from
  * the site's own domain, it also sets the anonymous-id cookie (see core/first-party-cookie.ts).
  */
-export function collectRoutes({ store, events, now = Date.now }: AppDeps): Hono {
+/** Runs work after the answer is sent (waitUntil); without an execution context, just runs it. */
+function afterResponse(c: Context, work: Promise<void>): void {
+  const settled = work.catch((error) =>
+    console.error('speed to lead failed; the queue will do it', errorMessage(error)),
+  );
+  try {
+    c.executionCtx.waitUntil(settled);
+  } catch {
+    // No execution context (a unit test's app.request): the promise runs on its own.
+  }
+}
+
+const errorMessage = (error: unknown) =>
+  (error instanceof Error ? error.message : String(error)).slice(0, 300);
+
+export function collectRoutes({ store, events, speedToLead, now = Date.now }: AppDeps): Hono {
   const app = new Hono();
   const findSite = cachedWriteKeyLookup(store, WRITE_KEY_CACHE_MS, now);
 
@@ -95,9 +111,10 @@ export function collectRoutes({ store, events, now = Date.now }: AppDeps): Hono 
         try {
           await events([...records, ...refused]);
         } catch (error) {
-          console.error('event hand-over failed', error instanceof Error ? error.message : error);
+          console.error('event hand-over failed', errorMessage(error));
           throw serviceUnavailable('Events could not be stored; retry later.', RETRY_AFTER_SECONDS);
         }
+        if (speedToLead && canAnnounce(records)) afterResponse(c, speedToLead(site, records));
       }
       const cookie = firstPartyCookie({
         url: c.req.url,

@@ -1,21 +1,11 @@
-import { type Lead, type LeadList, listLeadsQuerySchema, toFieldErrors } from '@leadloop/schema';
+import { type LeadList, listLeadsQuerySchema, toFieldErrors } from '@leadloop/schema';
 import { Hono } from 'hono';
 import type { AppDeps } from '../../app.ts';
 import { normalisePhone } from '../../core/identifiers.ts';
-import type { LeadRow } from '../../core/lead-update.ts';
-import { leadView } from '../../core/lead-view.ts';
 import { eraseLead } from '../../runtime/lead-updater.ts';
-import type { Store } from '../../store/types.ts';
+import { leadViews } from '../../runtime/lead-views.ts';
 import { resourceNotFound, validationFailed } from '../problem.ts';
 import { requireSecretKey, type SecretKeyEnv } from '../secret-key-auth.ts';
-
-async function views(store: Store, siteId: string, rows: LeadRow[]): Promise<Lead[]> {
-  const parts = await store.leads.loadLeadParts(
-    siteId,
-    rows.map((row) => row.id),
-  );
-  return rows.map((row) => leadView(row, parts.identifiers, parts.links, parts.sessions));
-}
 
 /**
  * `GET /v1/leads` (by email or phone, or every live lead by id with a cursor),
@@ -55,7 +45,7 @@ export function leadRoutes({ store, now = Date.now }: AppDeps): Hono<SecretKeyEn
         const rows = await store.leads.findLeads(site.id, page);
         rows.sort((a, b) => (a.id < b.id ? -1 : 1));
         const body: LeadList = {
-          data: await views(store, site.id, rows),
+          data: await leadViews(store, site.id, rows),
           nextCursor: ids.length > limit ? page.at(-1)! : null,
         };
         return c.json(body);
@@ -66,7 +56,7 @@ export function leadRoutes({ store, now = Date.now }: AppDeps): Hono<SecretKeyEn
         // Merges are flattened when they happen: one hop reaches the survivor.
         if (row?.mergedInto) [row] = await store.leads.findLeads(site.id, [row.mergedInto]);
         if (!row) throw resourceNotFound(`No lead ${c.req.param('id')} on this site.`);
-        const [lead] = await views(store, site.id, [row]);
+        const [lead] = await leadViews(store, site.id, [row]);
         if (row.id !== c.req.param('id')) c.header('content-location', `/v1/leads/${row.id}`);
         return c.json(lead!);
       })
