@@ -1,14 +1,17 @@
 // `pnpm start`: the collector on local workerd with local D1, the example landing page, a seeded
 // demo site, and the URLs and keys to try it. Ctrl-C stops everything.
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { createServer, type Server } from 'node:http';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { serveLandingPage } from '../examples/landing-page/serve.ts';
+import { createReceiver, eventLine } from '../examples/webhook-receiver/receiver.ts';
 import { startLocalCollector } from '../packages/edge-collector/local/dev-server.ts';
 import type { CreateSiteResponse } from '../packages/schema/src/index.ts';
 
 const port = Number(process.env.PORT ?? 8787);
 const pagePort = Number(process.env.PAGE_PORT ?? port + 1);
+const webhookPort = Number(process.env.WEBHOOK_PORT ?? port + 2);
 const adminToken = process.env.LEADLOOP_ADMIN_TOKEN || 'leadloop-dev-admin';
 // Kept beside the local database: the keys are stored hashed, so this is the only copy.
 const demoFile = fileURLToPath(
@@ -43,10 +46,49 @@ async function seedSite(collectorUrl: string, pageOrigin: string): Promise<DemoS
   return site;
 }
 
+/**
+ * The example webhook receiver, subscribed to every event type: each signed delivery is verified
+ * and printed here. Subscriptions of earlier runs (to a loopback URL) are replaced.
+ */
+async function receiveWebhooks(collectorUrl: string, secretKey: string): Promise<Server> {
+  const api = (path: string, init: RequestInit = {}) =>
+    fetch(`${collectorUrl}${path}`, {
+      ...init,
+      headers: { authorization: `Bearer ${secretKey}`, 'content-type': 'application/json' },
+    });
+  const { data } = (await (await api('/v1/webhooks?limit=100')).json()) as {
+    data: { id: string; url: string }[];
+  };
+  for (const old of data.filter((webhook) => webhook.url.startsWith('http://127.0.0.1:')))
+    await api(`/v1/webhooks/${old.id}`, { method: 'DELETE' });
+  const response = await api('/v1/webhooks', {
+    method: 'POST',
+    body: JSON.stringify({
+      url: `http://127.0.0.1:${webhookPort}/`,
+      eventTypes: ['*'],
+      description: 'the demo receiver (examples/webhook-receiver)',
+    }),
+  });
+  if (response.status !== 201)
+    throw new Error(
+      `subscribing the demo receiver failed: ${response.status} ${await response.text()}`,
+    );
+  const { secret } = (await response.json()) as { secret: string };
+  const server = createServer(
+    createReceiver({ secret, onEvent: (event) => console.log(`webhook  ${eventLine(event)}`) }),
+  );
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(webhookPort, '127.0.0.1', resolve);
+  });
+  return server;
+}
+
 const collector = await startLocalCollector({ port, adminToken, verbose: true });
 const pageOrigin = `http://127.0.0.1:${pagePort}`;
 let site: DemoSite;
 let page: Awaited<ReturnType<typeof serveLandingPage>>;
+let receiver: Server;
 try {
   site = await seedSite(collector.url, pageOrigin);
   page = await serveLandingPage({
@@ -54,6 +96,7 @@ try {
     collectorUrl: collector.url,
     writeKey: site.writeKey,
   });
+  receiver = await receiveWebhooks(collector.url, site.secretKey);
 } catch (error) {
   // Never leave workerd running behind a demo that could not start (a busy PAGE_PORT, say).
   await collector.stop();
@@ -69,10 +112,11 @@ Leadloop is running on local workerd with a local D1 database.
   Collector      ${collector.url}   (GET /healthz, GET /leadloop.js, POST /v1/collect)
   Site           ${site.site.id}  "${site.site.name}"
   Write key      ${site.writeKey}   (public: goes in the script tag)
-  Secret key     ${site.secretKey}   (REST API: GET /v1/leads, GET/PUT /v1/scoring)
+  Secret key     ${site.secretKey}   (REST API: /v1/leads, /v1/scoring, /v1/webhooks)
+  Webhooks       http://127.0.0.1:${webhookPort}/   (the example receiver: verified events print below)
   Admin token    ${adminToken}   (POST /v1/admin/sites)
 
-Fill in the page's form, then read the lead it made:
+Fill in the page's form: its signed webhooks print here within a second. Then read the lead:
   curl -s -H 'Authorization: Bearer ${site.secretKey}' '${collector.url}/v1/leads?limit=5'
 
 Stored events and sessions (from packages/edge-collector):
@@ -87,6 +131,7 @@ async function shutdown() {
   if (stopping) return;
   stopping = true;
   page.close();
+  receiver.close();
   await collector.stop();
   process.exit(0);
 }

@@ -153,3 +153,18 @@ function answer(
     .writeHead(status, { 'content-type': 'application/json', ...headers })
     .end(JSON.stringify({ error: reason }));
 }
+
+/** `2026-11-23T10:00:00.000Z lead.created lead=lead_1 email=ada@acme.com score=12` */
+export function eventLine({ type, timestamp, data }: LeadloopEvent): string {
+  // `lead.*` events carry the lead; the others name it by `leadId` (null for anonymous visitors).
+  const lead = isRecord(data.lead) ? data.lead : data;
+  // `lead.score_changed` names the new score `current`; `lead.status_changed` uses it for a status.
+  const newScore = typeof data.current === 'number' ? data.current : undefined;
+  const fields = {
+    lead: 'leadId' in data ? data.leadId : lead.id,
+    email: lead.email,
+    score: lead.score ?? newScore,
+  };
+  const shown = Object.entries(fields).filter(([, value]) => value !== undefined && value !== null);
+  return [timestamp, type, ...shown.map(([name, value]) => `${name}=${value}`)].join(' ');
+}

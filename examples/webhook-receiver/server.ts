@@ -1,5 +1,5 @@
 import { createServer } from 'node:http';
-import { createReceiver, isWebhookSecret, type LeadloopEvent } from './receiver.ts';
+import { createReceiver, eventLine, isWebhookSecret } from './receiver.ts';
 
 // WEBHOOK_SECRET=whsec_… PORT=4000 node server.ts: prints one line per Leadloop event received.
 
@@ -17,25 +17,6 @@ if (!isWebhookSecret(secret)) {
 if (!Number.isInteger(port) || port < 0 || port > 65_535) {
   console.error(`PORT must be a port number, not ${process.env.PORT}.`);
   process.exit(1);
-}
-
-/** `2026-11-23T10:00:00.000Z lead.created lead=lead_1 email=ada@acme.com score=12` */
-function eventLine({ type, timestamp, data }: LeadloopEvent): string {
-  // `lead.*` events carry the lead; the others name it by `leadId` (null for anonymous visitors).
-  const lead = isRecord(data.lead) ? data.lead : data;
-  // `lead.score_changed` names the new score `current`; `lead.status_changed` uses it for a status.
-  const newScore = typeof data.current === 'number' ? data.current : undefined;
-  const fields = {
-    lead: 'leadId' in data ? data.leadId : lead.id,
-    email: lead.email,
-    score: lead.score ?? newScore,
-  };
-  const shown = Object.entries(fields).filter(([, value]) => value !== undefined && value !== null);
-  return [timestamp, type, ...shown.map(([name, value]) => `${name}=${value}`)].join(' ');
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null;
 }
 
 const server = createServer(

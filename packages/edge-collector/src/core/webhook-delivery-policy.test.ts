@@ -5,7 +5,9 @@ import {
   judgeResponse,
   MAX_BODY_BYTES,
   nextRetryDelay,
+  RETRY_DELAYS_SECONDS,
   retryAfterSeconds,
+  settleAttempt,
   webhookBody,
 } from './webhook-delivery-policy.ts';
 
@@ -115,5 +117,74 @@ describe('webhookBody', () => {
     });
     expect(utf8ByteLength(body)).toBeLessThanOrEqual(MAX_BODY_BYTES);
     expect(JSON.parse(body).data).toEqual({ leadId: 'lead_1', current: 70 });
+  });
+});
+
+describe('settleAttempt', () => {
+  const failed = { kind: 'failed' as const, reason: 'HTTP 500' };
+
+  it('walks the schedule: pending with the next delay, then failed after the eighth attempt', () => {
+    const delays: (number | null)[] = [];
+    for (let round = 1; round <= 8; round++) {
+      const settled = settleAttempt(failed, { roundAttempts: round, failingSince: NOW, now: NOW });
+      delays.push(settled.retryInSeconds);
+      if (round < 8)
+        expect(settled).toMatchObject({
+          status: 'pending',
+          nextAttemptAt: NOW + settled.retryInSeconds! * 1000,
+        });
+      else expect(settled).toMatchObject({ status: 'failed', nextAttemptAt: null });
+    }
+    expect(delays).toEqual([...RETRY_DELAYS_SECONDS, null]);
+  });
+
+  it('starts the endpoint failing at its first failure and clears it on a success', () => {
+    expect(
+      settleAttempt(failed, { roundAttempts: 1, failingSince: null, now: NOW }).failingSince,
+    ).toBe(NOW);
+    expect(
+      settleAttempt(failed, { roundAttempts: 1, failingSince: NOW - 1000, now: NOW }).failingSince,
+    ).toBe(NOW - 1000);
+    expect(
+      settleAttempt(
+        { kind: 'delivered' },
+        { roundAttempts: 3, failingSince: NOW - 1000, now: NOW },
+      ),
+    ).toEqual({
+      status: 'delivered',
+      nextAttemptAt: null,
+      retryInSeconds: null,
+      failingSince: null,
+    });
+  });
+
+  it('disables on 410 Gone and after five days of failures, not before', () => {
+    expect(
+      settleAttempt({ kind: 'gone' }, { roundAttempts: 1, failingSince: null, now: NOW }),
+    ).toMatchObject({
+      status: 'failed',
+      disable: 'the endpoint answered 410 Gone',
+    });
+    const almost = settleAttempt(failed, {
+      roundAttempts: 1,
+      failingSince: NOW - 5 * 86_400_000 + 1,
+      now: NOW,
+    });
+    expect(almost.status).toBe('pending');
+    expect(almost.disable).toBeUndefined();
+    expect(
+      settleAttempt(failed, { roundAttempts: 1, failingSince: NOW - 5 * 86_400_000, now: NOW }),
+    ).toMatchObject({ status: 'failed', disable: 'every attempt failed for 5 days' });
+  });
+
+  it('waits at least what Retry-After asks, and follows a custom schedule', () => {
+    const later = settleAttempt(
+      { ...failed, retryAfterSeconds: 600 },
+      { roundAttempts: 1, failingSince: null, now: NOW },
+    );
+    expect(later.retryInSeconds).toBe(600);
+    const quick = { roundAttempts: 1, failingSince: null, now: NOW, schedule: [1, 1] };
+    expect(settleAttempt(failed, quick).retryInSeconds).toBe(1);
+    expect(settleAttempt(failed, { ...quick, roundAttempts: 3 }).status).toBe('failed');
   });
 });

@@ -198,7 +198,7 @@ export function webhookStore(runner: SqlRunner): WebhookStore {
   return {
     async createWebhook(w) {
       await runner.transaction([
-        sql`INSERT INTO webhooks (site_id, id, url, description, event_types, filters, secret, enabled, created_at, updated_at) VALUES (${w.siteId}, ${w.id}, ${w.url}, ${w.description}, ${json(dialect, w.eventTypes)}, ${json(dialect, w.filters)}, ${w.secret}, ${bool(dialect, w.enabled)}, ${t(w.createdAt)}, ${t(w.updatedAt)})`,
+        sql`INSERT INTO webhooks (site_id, id, url, description, event_types, filters, secret, previous_secret, previous_secret_expires_at, enabled, disabled_reason, failing_since, created_at, updated_at) VALUES (${w.siteId}, ${w.id}, ${w.url}, ${w.description}, ${json(dialect, w.eventTypes)}, ${json(dialect, w.filters)}, ${w.secret}, ${w.previousSecret}, ${t(w.previousSecretExpiresAt)}, ${bool(dialect, w.enabled)}, ${w.disabledReason}, ${t(w.failingSince)}, ${t(w.createdAt)}, ${t(w.updatedAt)})`,
       ]);
     },
 

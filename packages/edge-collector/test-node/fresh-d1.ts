@@ -1,0 +1,42 @@
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll } from 'vitest';
+import { getPlatformProxy } from 'wrangler';
+import { D1Store } from '../src/store/d1.ts';
+
+const collectorDir = fileURLToPath(new URL('..', import.meta.url));
+
+/**
+ * A real local D1 (workerd, through wrangler's platform proxy) with the migrations applied, for
+ * Node tests that need what workerd tests cannot have: local HTTP servers to deliver to.
+ */
+export function freshD1Store(): () => D1Store {
+  const state = {
+    dir: undefined as string | undefined,
+    store: undefined as D1Store | undefined,
+    dispose: undefined as (() => Promise<void>) | undefined,
+  };
+  beforeAll(async () => {
+    state.dir = await mkdtemp(join(tmpdir(), 'leadloop-d1-'));
+    const proxy = await getPlatformProxy<{ DB: D1Database }>({
+      configPath: join(collectorDir, 'wrangler.toml'),
+      persist: { path: state.dir },
+    });
+    state.dispose = proxy.dispose;
+    const migrations = join(collectorDir, 'migrations/d1');
+    for (const file of (await readdir(migrations)).filter((name) => name.endsWith('.sql')).sort()) {
+      const text = await readFile(join(migrations, file), 'utf8');
+      for (const statement of text.split('--> statement-breakpoint')) {
+        if (statement.trim()) await proxy.env.DB.prepare(statement).run();
+      }
+    }
+    state.store = new D1Store(proxy.env.DB);
+  }, 60_000);
+  afterAll(async () => {
+    await state.dispose?.();
+    if (state.dir) await rm(state.dir, { recursive: true, force: true });
+  });
+  return () => state.store!;
+}
