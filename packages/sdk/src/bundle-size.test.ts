@@ -6,19 +6,19 @@ import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 
 /**
- * The script tag's byte ceiling, gzip -9. Raise it only in the commit that makes the bundle grow,
- * saying why.
+ * The script tag's byte ceiling, gzip -9: the target of DESIGN.md, 3,072 B. Raise it only in the
+ * commit that makes the bundle grow, saying why.
  *
- * The target (DESIGN.md) is 3,072 B. The complete SDK — forms with their sensitive-data filters,
- * calls, consent, the retry queue, first/last touch, ad ids — measured 4,395 B with js-cookie.
- * Hand-written cookies (-481 B), terser instead of esbuild's minifier (-105 B) and leaving the
- * campaign parsing of landing pages to the collector (-89 B) brought it to 3,622 B. Ids from blob
- * URLs, more terser options and finishing touches on its output, one patch helper for pushState,
- * replaceState and form.submit, capture code that returns whole events, batches halved after a
- * failure rather than measured, and smaller rewrites bring it to 3,172 B. This ceiling holds the
- * line at that size plus a little room; the last 100 B to the target would cost a feature.
+ * The complete SDK — forms with their sensitive-data filters, calls, consent, the retry queue,
+ * first/last touch, ad ids — measured 4,395 B with js-cookie. Hand-written cookies (-481 B), terser
+ * instead of esbuild's minifier (-105 B), campaign parsing left to the collector (-89 B), blob-URL
+ * ids, terser options, finishing touches and smaller rewrites brought it to 3,172 B. Then, to
+ * 3,055 B: more finishing touches (function declarations as arrows, declarations ordered for gzip,
+ * no final newline: -40 B), the landing touch, the anonymous id and automatic capture written in
+ * the client rather than behind functions called once (-35 B), Storage's named properties instead
+ * of getItem/setItem (-13 B), `toJSON` for `toISOString`, shorter patterns and smaller rewrites.
  */
-const CEILING_GZIP_BYTES = 3200;
+const CEILING_GZIP_BYTES = 3072;
 const TARGET_GZIP_BYTES = 3072;
 
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {

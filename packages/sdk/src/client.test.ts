@@ -274,6 +274,71 @@ describe('pageviews', () => {
   });
 });
 
+describe('the anonymous id', () => {
+  /** The ll_aid cookie's writes among `writes`. */
+  const writesOfId = (writes: { mock: { calls: [string][] } }) =>
+    writes.mock.calls
+      .map(([written]) => written)
+      .filter((written) => written.startsWith('ll_aid='));
+
+  it('creates a v4 UUID and stores it in the ll_aid cookie', async () => {
+    await load();
+    await flush();
+    const id = sent()[0]!.anonymousId;
+    expect(id).toMatch(UUID_V4);
+    expect(cookie('ll_aid')).toBe(id);
+  });
+
+  it('writes the cookie once and never rewrites it, whatever the lifetime', async () => {
+    const writes = vi.spyOn(document, 'cookie', 'set');
+    const client = await load();
+    client.track('a');
+    vi.setSystemTime(Date.now() + 60_000);
+    client.track('b');
+    await flush();
+    unloadPage();
+    await load({ cookieDays: 1 });
+    await flush();
+    const ids = new Set(sent().map((event) => event.anonymousId));
+    expect(ids.size).toBe(1);
+    expect(writesOfId(writes)).toEqual([expect.stringMatching(`^ll_aid=${[...ids][0]};`)]);
+  });
+
+  it("reuses an earlier page's id without rewriting it", async () => {
+    document.cookie = 'll_aid=existing-visitor;path=/';
+    const writes = vi.spyOn(document, 'cookie', 'set');
+    await load();
+    await flush();
+    expect(sent()[0]!.anonymousId).toBe('existing-visitor');
+    expect(writesOfId(writes)).toEqual([]);
+  });
+
+  it('keeps the cookie for the cookieDays option, a year without it', async () => {
+    const writes = vi.spyOn(document, 'cookie', 'set');
+    await load();
+    expect(writesOfId(writes)).toEqual([expect.stringContaining(';max-age=31536000;')]);
+    clearCookies();
+    unloadPage();
+    await load({ cookieDays: 2 });
+    vi.setSystemTime(Date.now() + 47 * 3_600_000);
+    expect(cookie('ll_aid')).toMatch(UUID_V4);
+    vi.setSystemTime(Date.now() + 2 * 3_600_000);
+    expect(cookie('ll_aid')).toBe(undefined);
+  });
+
+  it('starts a new id once the cookie is gone', async () => {
+    const client = await load();
+    await flush();
+    const id = sent()[0]!.anonymousId;
+    clearCookies();
+    client.track('later');
+    await flush();
+    const next = sent().at(-1)!.anonymousId;
+    expect(next).toMatch(UUID_V4);
+    expect(next).not.toBe(id);
+  });
+});
+
 describe('identify, track and reset', () => {
   it('sends identify with its traits and track with its name and properties', async () => {
     const client = await load();

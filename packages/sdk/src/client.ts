@@ -1,9 +1,10 @@
 import type { LeadloopEventInput, Touch } from '@leadloop/schema';
 import { adIds } from './ad-ids.ts';
-import { campaignSignature, touchFromLocation } from './attribution.ts';
-import { watchPage } from './autocapture.ts';
+import { campaignSignature } from './attribution.ts';
 import { getCookie, setCookie } from './cookies.ts';
-import { anonymousId, sessionId } from './identity.ts';
+import { formFill } from './fields.ts';
+import { sessionId } from './identity.ts';
+import { linkEvent } from './links.ts';
 import type { Api, Options } from './options.ts';
 import { safe } from './safe.ts';
 import { erase, persist, read, registrableDomain, write } from './storage.ts';
@@ -22,7 +23,22 @@ export type EventFields = Event extends infer E
     ? Omit<E, 'id' | 'timestamp' | 'anonymousId' | 'sessionId' | 'page' | 'attribution'>
     : never
   : never;
-export type Emit = (fields: EventFields, now?: boolean) => void;
+/** Records an event; capture code that found nothing to record passes no fields. */
+export type Emit = (fields: EventFields | undefined | null, now?: boolean) => void;
+
+/**
+ * Runs `hook` with `this` before each call of `target[method]`. Frozen objects (a hostile page
+ * freezing `history`) keep their method: SPA pageviews then come from popstate only.
+ */
+function before<T extends object>(target: T, method: keyof T, hook: (self: never) => void): void {
+  const original = target[method] as (...args: unknown[]) => unknown;
+  try {
+    target[method] = function (this: never, ...args: unknown[]) {
+      hook(this);
+      return original.apply(this, args);
+    } as T[keyof T];
+  } catch {}
+}
 
 /** Starts Leadloop on this page (one client per page) and returns its API. */
 export function createClient(options: Options): Api {
@@ -41,7 +57,8 @@ export function createClient(options: Options): Api {
       : !(navigator as { globalPrivacyControl?: boolean }).globalPrivacyControl);
   let cookieDomain = options.cookieDomain;
   const findCookieDomain = () => (cookieDomain ??= registrableDomain(location.hostname));
-  const loadedAt = new Date().toISOString();
+  // toJSON: toISOString's result, in fewer bytes.
+  const loadedAt = new Date().toJSON();
   let held: (() => void)[] = [];
   let lastUrl: string | undefined;
   // The page's referrer: the document's, then the previous URL of a single-page app.
@@ -54,8 +71,23 @@ export function createClient(options: Options): Api {
     // performance.navigation is deprecated, yet in every browser and much shorter than the
     // navigation timing entry; were it gone, every load would count as a navigation.
     if (!performance.navigation?.type) {
-      const landing = touchFromLocation(landingUrl, document.referrer, loadedAt, cookieDomain);
-      if (landing) write('ll_lt', landing);
+      // A touch when the visit comes from somewhere: a campaign, a click id or an external
+      // referrer. A typed URL or a link on the same site never replaces a remembered touch.
+      const from = document.referrer;
+      let external: boolean | undefined; // no referrer, or none that parses: not external
+      try {
+        // This site: the cookie domain and hosts under it, or without one (cookieless, IPs) the
+        // page's host. `.example.com` is a valid way to write a cookie domain: one leading dot.
+        external = !`.${new URL(from).hostname}`.endsWith(
+          (cookieDomain ?? location.hostname).replace(/^\.?/, '.'),
+        );
+      } catch {}
+      if (external || campaignSignature(landingUrl))
+        write<Touch>('ll_lt', {
+          landingPage: landingUrl.slice(0, 8192),
+          referrer: external ? from.slice(0, 8192) : undefined,
+          timestamp: loadedAt,
+        });
       // Only the landing page load may start a campaign's session; events then keep it.
       sessionId(campaignSignature(landingUrl));
     }
@@ -65,14 +97,14 @@ export function createClient(options: Options): Api {
   startTransport(options.apiHost.replace(/\/*$/, '/v1/collect'), (events) =>
     JSON.stringify({
       writeKey: options.writeKey,
-      sentAt: new Date().toISOString(),
+      sentAt: new Date().toJSON(),
       context: { library: { name: 'leadloop.js', version: __SDK_VERSION__ }, cookieDomain },
       events,
     }),
   );
 
   const emit: Emit = (fields, now) => {
-    const timestamp = new Date().toISOString();
+    const timestamp = new Date().toJSON();
     const page = {
       // Cut to the collector's limits: one overlong field would cost the whole event.
       url: here().slice(0, 8192),
@@ -89,7 +121,9 @@ export function createClient(options: Options): Api {
           ...fields,
           id: uuid(),
           timestamp,
-          anonymousId: anonymousId(idSeconds),
+          // Written only when missing: a first-party collector refreshes the cookie with
+          // `Set-Cookie`, and rewriting it from script would bring back Safari's 7-day cap.
+          anonymousId: read('ll_aid') || write('ll_aid', uuid(), idSeconds),
           sessionId: sessionId(),
           page,
           attribution: {
@@ -104,7 +138,9 @@ export function createClient(options: Options): Api {
         now,
       );
     });
-    // Sent when allowed, held while consent is pending, dropped once refused.
+    // Nothing when capture code found nothing (checked last: fewer bytes). Sent when allowed, held
+    // while consent is pending, dropped once refused.
+    if (!fields) return;
     if (allowed) stamp();
     else if (allowed ?? held.length < 100) held.push(stamp);
   };
@@ -129,8 +165,10 @@ export function createClient(options: Options): Api {
       // A refusal is kept as long as the anonymous id would have been.
       if (!cookieless)
         setCookie(CONSENT_COOKIE, state, denied ? idSeconds : -1, findCookieDomain());
-      if (denied) erase([...IDENTITY_KEYS, 'll_q']);
-      else {
+      if (denied) {
+        erase(IDENTITY_KEYS);
+        write('ll_q'); // and the events not yet sent
+      } else {
         if (!allowed) start();
         for (const stamp of held) stamp();
       }
@@ -139,6 +177,43 @@ export function createClient(options: Options): Api {
     },
   };
   if (allowed) start();
-  if (options.autoCapture !== false) watchPage(api, emit);
+  // Automatic capture: pageviews (load and SPA navigation), form fills, call and email clicks.
+  // Written here rather than in a module of its own: a function called once costs its call.
+  if (options.autoCapture !== false) {
+    // Frameworks set the new title just after navigating: read the page a tick later.
+    const onNavigation = () => setTimeout(api.page);
+    before(history, 'pushState', onNavigation);
+    before(history, 'replaceState', onNavigation);
+    // Without hash routing, a hash change leaves the page's URL as the SDK reads it: no pageview.
+    addEventListener('popstate', onNavigation);
+    addEventListener('hashchange', onNavigation);
+
+    let lastForm: HTMLFormElement | undefined;
+    const onSubmit = safe((form: HTMLFormElement) => {
+      // A page that validates on submit and then calls form.submit() submits twice: record once.
+      if (form === lastForm) return;
+      lastForm = form;
+      setTimeout(() => {
+        lastForm = undefined;
+      }, 1e3);
+      emit(formFill(form), true);
+    });
+    // Submit events come from forms; a synthetic one elsewhere fails safely in onSubmit.
+    addEventListener('submit', (event) => onSubmit(event.target as HTMLFormElement), true);
+    // form.submit() fires no submit event.
+    before(HTMLFormElement.prototype, 'submit', onSubmit);
+
+    addEventListener(
+      'click',
+      safe((event: MouseEvent) => {
+        // A click on the window itself throws here, safely. `href` as the browser parsed it: the
+        // scheme in lower case.
+        const link = (event.target as Element).closest<HTMLAnchorElement>('a[href]');
+        emit(link && linkEvent(link.href, link.textContent!));
+      }),
+      true,
+    );
+    api.page();
+  }
   return api;
 }

@@ -54,7 +54,8 @@ export function formFill(form: HTMLFormElement): FormFill | undefined {
     // know (`autocomplete="password"`), which still name a secret.
     const hint = `${field.type} ${field.getAttribute('autocomplete')} ${name}`;
     const isPhone = /\btel|phone|mobile|cell/i.test(hint);
-    const value = (/^(checkbox|radio) /.test(hint) && !field.checked ? '' : `${field.value ?? ''}`)
+    // `[value]` joins to '' for a field without one (fieldset, output, object).
+    const value = (/^(checkbox|radio) /.test(hint) && !field.checked ? '' : `${[field.value]}`)
       .trim()
       .slice(0, 1000);
     if (
@@ -65,7 +66,7 @@ export function formFill(form: HTMLFormElement): FormFill | undefined {
       !field.closest('[data-leadloop-ignore]') &&
       // Types that are no answer (password is caught as a name below); autocomplete tokens and
       // names of secrets and payment data. The hint starts with the type: a name is never first.
-      !/^(hidden|file|submit|button|reset|image) |cc-|one-time|pass(w|c|ph)| pass$|pwd|secret|token|card|cvc|cvv|csc|iban|[^a-z]ssn/i.test(
+      !/^(hidden|file|submit|button|reset|image) |cc-|one-time|pass(w|c|ph)| pass$|pwd|secret|token|card|cv[cv]|csc|iban|[^a-z]ssn/i.test(
         hint,
       ) &&
       // A phone number can pass Luhn by chance: one written with + or 0 is kept; card forms also

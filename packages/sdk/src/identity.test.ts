@@ -29,58 +29,14 @@ afterEach(() => {
   clearCookies();
 });
 
-describe('anonymousId', () => {
-  it('creates a v4 UUID and stores it in the ll_aid cookie', async () => {
-    const { anonymousId } = await freshIdentity();
-    const id = anonymousId(31536000);
-    expect(id).toMatch(UUID_V4);
-    expect(cookie('ll_aid')).toBe(id);
-  });
-
-  it('writes the cookie once and never rewrites it', async () => {
-    const { anonymousId } = await freshIdentity();
-    const writes = vi.spyOn(document, 'cookie', 'set');
-    const id = anonymousId(31536000);
-    expect(anonymousId(31536000)).toBe(id);
-    expect(anonymousId(30)).toBe(id);
-    expect(writes).toHaveBeenCalledTimes(1);
-    expect(writes.mock.calls[0]![0]).toMatch(/^ll_aid=/);
-  });
-
-  it("reuses an earlier page's id without rewriting it", async () => {
-    document.cookie = 'll_aid=existing-visitor;path=/';
-    const { anonymousId } = await freshIdentity();
-    const writes = vi.spyOn(document, 'cookie', 'set');
-    expect(anonymousId(31536000)).toBe('existing-visitor');
-    expect(writes).not.toHaveBeenCalled();
-  });
-
-  it('keeps the cookie for the given number of seconds', async () => {
-    const { anonymousId } = await freshIdentity();
-    anonymousId(2 * 86400);
-    vi.setSystemTime(Date.now() + 47 * 60 * MINUTE);
-    expect(cookie('ll_aid')).toMatch(UUID_V4);
-    vi.setSystemTime(Date.now() + 2 * 60 * MINUTE);
-    expect(cookie('ll_aid')).toBe(undefined);
-  });
-
-  it('starts a new id once the cookie is gone', async () => {
-    const { anonymousId } = await freshIdentity();
-    const id = anonymousId(31536000);
-    clearCookies();
-    const next = anonymousId(31536000);
-    expect(next).toMatch(UUID_V4);
-    expect(next).not.toBe(id);
-  });
-});
-
 describe('sessionId', () => {
   it('creates a v4 UUID in ll_sid, apart from the anonymous id', async () => {
-    const { anonymousId, sessionId } = await freshIdentity();
+    document.cookie = 'll_aid=visitor;path=/';
+    const { sessionId } = await freshIdentity();
     const session = sessionId();
     expect(session).toMatch(UUID_V4);
-    expect(session).not.toBe(anonymousId(31536000));
     expect(cookie('ll_sid')).toBe(`${session}.`);
+    expect(cookie('ll_aid')).toBe('visitor');
   });
 
   it('is kept while events come less than 30 minutes apart', async () => {
@@ -127,12 +83,12 @@ describe('sessionId', () => {
   });
 
   it('does not change the anonymous id when the session changes', async () => {
-    const { anonymousId, sessionId } = await freshIdentity();
-    const visitor = anonymousId(31536000);
+    const { sessionId, storage } = await freshIdentity();
+    storage.write('ll_aid', 'visitor', 31536000);
     sessionId('abc');
     sessionId('def');
     vi.setSystemTime(Date.now() + 31 * MINUTE);
     sessionId();
-    expect(anonymousId(31536000)).toBe(visitor);
+    expect(cookie('ll_aid')).toBe('visitor');
   });
 });

@@ -1,12 +1,7 @@
 import { read, write } from './storage.ts';
 import { uuid } from './uuid.ts';
 
-/**
- * The browser's anonymous id. Written only when missing: a first-party collector refreshes the
- * cookie with `Set-Cookie`, and rewriting it from script would bring back Safari's 7-day cap.
- */
-export const anonymousId = (seconds: number): string =>
-  read('ll_aid') || write('ll_aid', uuid(), seconds);
+// The anonymous id is read and written where events are stamped (client.ts).
 
 /**
  * The session id, kept 30 minutes after the last event. `campaign` is the signature of the

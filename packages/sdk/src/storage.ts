@@ -18,22 +18,25 @@ export function read<T = string>(key: string): T | undefined {
   if (memory) return memory[key] as T;
   // Only ids are cookies: each document.cookie read is a round trip to the browser process.
   if (isCookie(key)) return getCookie(key) as T;
+  // Storage's named properties: shorter than getItem, and a missing key, read as undefined, fails
+  // to parse: undefined, as from memory.
   try {
-    return JSON.parse(localStorage.getItem(key)!) ?? undefined;
+    return JSON.parse(localStorage[key]);
   } catch {}
 }
 
 /**
- * Keeps `value` under `key` (cookies for `seconds`) and returns it; `undefined` erases it.
- * localStorage may be full or disabled: the value then still lives for this page.
+ * Keeps `value` under `key` (a cookie for `seconds`, which ids always give) and returns it;
+ * `write(key)` erases it. localStorage may be full or disabled: the value then still lives for
+ * this page.
  */
 export function write<T>(key: string, value?: T, seconds = -1): T {
   if (memory) memory[key] = value;
-  else if (isCookie(key)) setCookie(key, value as string, value ? seconds : -1, domain);
+  else if (isCookie(key)) setCookie(key, value as string, seconds, domain);
   else
     try {
-      if (value === undefined) localStorage.removeItem(key);
-      else localStorage.setItem(key, JSON.stringify(value));
+      if (value === undefined) delete localStorage[key];
+      else localStorage[key] = JSON.stringify(value);
     } catch {}
   return value as T;
 }

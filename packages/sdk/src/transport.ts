@@ -14,7 +14,7 @@ let endpoint: string;
 let body: (events: Event[]) => string;
 let timer: ReturnType<typeof setTimeout> | undefined;
 let failures = 0;
-let busy = false;
+let busy: boolean | undefined; // no initialiser: undefined is not busy either
 
 const queued = () => read<Event[]>('ll_q') ?? [];
 
@@ -58,7 +58,8 @@ export async function flush(unloading?: boolean): Promise<void> {
       );
     schedule(0);
   } catch {
-    schedule(Math.min(3e5, 1e3 * 2 ** ++failures) * (0.5 + Math.random() / 2));
+    // min(5 min, 2^failures s) × (0.5 to 1), written in fewer bytes.
+    schedule(Math.min(15e4, 500 * 2 ** ++failures) * (1 + Math.random()));
   }
   busy = false;
 }
