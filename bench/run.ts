@@ -9,6 +9,7 @@ import { markdownTable, type Row, textTable } from './report.ts';
 import { sdkCompare } from './sdk-compare.ts';
 import { sdkLoad } from './sdk-load.ts';
 import { sdkSize } from './sdk-size.ts';
+import { speedToLead } from './speed-to-lead.ts';
 
 const { values } = parseArgs({
   options: { quick: { type: 'boolean', default: false }, only: { type: 'string' } },
@@ -50,6 +51,8 @@ const benchmarks: Record<string, () => Promise<Row[]>> = {
     setupNotes.push(`PostgreSQL ${postgresVersion} (throwaway, fsync off)`);
     return rows;
   },
+  // About 2 minutes for 50 submits (1 quick for 10), each from a new visitor, plus the start-up.
+  'speed-to-lead': () => speedToLead({ submits: values.quick ? 10 : 50 }),
 };
 
 const selected = values.only

@@ -39,6 +39,22 @@ describe('base path', () => {
     expect(await waitForEvents(site.id, 1)).toHaveLength(1);
   });
 
+  it('points Location at the prefixed path, so a client can follow it', async () => {
+    const { secretKey } = await createSite({ name: 'Routed hooks' });
+    const authorization = `Bearer ${secretKey}`;
+    const created = await fetchWorker(`${ROUTED}/v1/webhooks`, {
+      method: 'POST',
+      headers: { authorization, 'content-type': 'application/json' },
+      body: JSON.stringify({ url: 'https://hooks.example.com/in', eventTypes: ['*'] }),
+    });
+    expect(created.status).toBe(201);
+    const { id } = await created.json<{ id: string }>();
+    const location = created.headers.get('location');
+    expect(location).toBe(`/ll/v1/webhooks/${id}`);
+    const followed = await fetchWorker(`${SITE_ORIGIN}${location}`, { headers: { authorization } });
+    expect(followed.status).toBe(200);
+  });
+
   it('answers a preflight under the prefix, and 404 under any other prefix', async () => {
     const preflight = await fetchWorker(`${ROUTED}/v1/collect`, {
       method: 'OPTIONS',

@@ -57,7 +57,8 @@ export function leadRoutes({ store, now = Date.now }: AppDeps): Hono<SecretKeyEn
         if (row?.mergedInto) [row] = await store.leads.findLeads(site.id, [row.mergedInto]);
         if (!row) throw resourceNotFound(`No lead ${c.req.param('id')} on this site.`);
         const [lead] = await leadViews(store, site.id, [row]);
-        if (row.id !== c.req.param('id')) c.header('content-location', `/v1/leads/${row.id}`);
+        if (row.id !== c.req.param('id'))
+          c.header('content-location', c.req.path.replace(/[^/]+$/, row.id));
         return c.json(lead!);
       })
       // Erasure: idempotent, so a repeated request (or one for an already-erased id) is a 204 too.

@@ -94,8 +94,8 @@ function parseQuery<T extends z.ZodType>(schema: T, query: Record<string, string
 
 async function parseBody<T extends z.ZodType>(schema: T, request: Request): Promise<z.infer<T>> {
   // An empty body is an empty object: `POST …/rotate-secret` needs none.
-  const text = request.headers.get('content-length') === '0' ? '{}' : undefined;
-  const body = text === undefined ? await readJsonBody(request) : JSON.parse(text);
+  const empty = request.body === null || request.headers.get('content-length') === '0';
+  const body = empty ? {} : await readJsonBody(request);
   const parsed = schema.safeParse(body);
   if (!parsed.success)
     throw validationFailed(toFieldErrors(parsed.error), 'The request body is invalid.');
@@ -146,7 +146,8 @@ export function webhookRoutes({ store, delivery, now = Date.now }: AppDeps): Hon
         updatedAt: at,
       };
       await store.webhooks.createWebhook(row);
-      c.header('location', `/v1/webhooks/${row.id}`);
+      // From the request's own path, so a collector under a base path (`/ll/v1/…`) answers in kind.
+      c.header('location', `${c.req.path.replace(/\/+$/, '')}/${row.id}`);
       return c.json({ ...webhookView(row), secret: row.secret }, 201);
     })
     .get('/', async (c) => {
