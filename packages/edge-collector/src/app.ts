@@ -4,10 +4,14 @@ import type { EventSink } from './core/event-sink.ts';
 import { notFound, onError } from './http/problem.ts';
 import { adminRoutes } from './http/routes/admin.ts';
 import { collectRoutes } from './http/routes/collect.ts';
+import { conversionRoutes } from './http/routes/conversions.ts';
+import { costRoutes } from './http/routes/costs.ts';
+import { docsRoutes } from './http/routes/docs.ts';
 import { healthRoutes } from './http/routes/health.ts';
 import { leadRoutes } from './http/routes/leads.ts';
 import { scoringRoutes } from './http/routes/scoring.ts';
 import { type SdkScript, sdkScriptRoutes } from './http/routes/sdk-script.ts';
+import { serverEventRoutes } from './http/routes/server-events.ts';
 import { webhookDeliveryRoutes, webhookRoutes } from './http/routes/webhooks.ts';
 import type { SpeedToLead } from './runtime/speed-to-lead.ts';
 import type { DeliveryOptions } from './runtime/webhook-deliverer.ts';
@@ -51,9 +55,13 @@ export function createApp(deps: AppDeps): Hono {
   const routes = new Hono()
     .route('/', healthRoutes())
     .route('/', sdkScriptRoutes(deps.sdkScript))
+    .route('/', docsRoutes(deps))
     .route('/v1/admin', adminRoutes(deps))
     .route('/v1/collect', collectRoutes(deps))
+    .route('/v1', serverEventRoutes(deps))
     .route('/v1/leads', leadRoutes(deps))
+    .route('/v1/conversions', conversionRoutes(deps))
+    .route('/v1/costs', costRoutes(deps))
     .route('/v1/scoring', scoringRoutes(deps))
     .route('/v1/webhooks', webhookRoutes(deps))
     .route('/v1/webhook-deliveries', webhookDeliveryRoutes(deps));

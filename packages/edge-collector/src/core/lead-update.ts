@@ -3,6 +3,8 @@ import { type IdentifierSettings, identifierKey, identifiersOf } from './identif
 import type { StoredEvent } from './ingest-plan.ts';
 import {
   earnedStatus,
+  higherScoreStatus,
+  isCrmStatus,
   type ScoringEvent,
   scoreChangeIsNews,
   scoreLead,
@@ -35,7 +37,17 @@ export type LeadRow = {
   email: string | null;
   phone: string | null;
   name: string | null;
+  /** Forms' and identify calls' traits, with `apiTraits` over them. */
   traits: JsonObject;
+  /** Who works the lead in sales, set through the API. */
+  owner: string | null;
+  /** Traits set through the API (`PATCH /v1/leads/{id}`): they win over what visitors typed. */
+  apiTraits: JsonObject;
+  /**
+   * When the status was last set from outside (a CRM stage or a PATCH): a stage set then stands,
+   * and a lost deal's engagement starts again from it.
+   */
+  stageAt: number | null;
 };
 
 /** A stored event as lead recomputation reads it. */
@@ -249,6 +261,8 @@ function eventData(event: StoredEvent, leadId: string | null): JsonObject {
   };
 }
 
+const isDefined = <T>(value: T | undefined): value is T => value !== undefined;
+
 export type LeadUpdateInput = {
   snapshot: IdentitySnapshot;
   stitched: Stitched;
@@ -263,7 +277,35 @@ export type LeadUpdateInput = {
    * then, and a batch announces at most one per lead.
    */
   announceScores?: boolean;
+  /** What the API sets on leads in this update (`PATCH /v1/leads/{id}`, a CRM outcome). */
+  patches?: ReadonlyMap<string, LeadPatch>;
 };
+
+/**
+ * A change to a lead from outside: a status (a CRM stage stands until the next one; `lead`,
+ * `mql` or `sql` is a floor the score can still raise), its owner, traits (null removes one), and
+ * a change to announce with the update (`conversion.recorded`), in the same transaction.
+ */
+export type LeadPatch = {
+  at: number;
+  status?: LeadStatus;
+  owner?: string | null;
+  traits?: Record<string, JsonObject[string] | null>;
+  announce?: DomainChange;
+};
+
+function patchedTraits(
+  stored: JsonObject,
+  patch: Record<string, JsonObject[string] | null> | undefined,
+): JsonObject {
+  if (!patch) return stored;
+  const traits: JsonObject = { ...stored };
+  for (const [key, value] of Object.entries(patch)) {
+    if (value === null) delete traits[key];
+    else traits[key] = value;
+  }
+  return traits;
+}
 
 export function planLeadUpdate(input: LeadUpdateInput): LeadUpdatePlan {
   const { snapshot, stitched, now, newId } = input;
@@ -348,17 +390,38 @@ export function planLeadUpdate(input: LeadUpdateInput): LeadUpdatePlan {
     const previous = before.get(leadId);
     const identifiers = identifiersByLead.get(leadId) ?? [];
     const events = eventsByLead.get(leadId) ?? [];
-    const traits = mergedTraits(events);
+    const patch = input.patches?.get(leadId);
+    const absorbed = (mergedInto.get(leadId) ?? []).map((id) => before.get(id)).filter(isDefined);
+    const apiTraits = patchedTraits(
+      Object.assign({}, ...absorbed.map((lead) => lead.apiTraits), previous?.apiTraits),
+      patch?.traits,
+    );
+    const traits = { ...mergedTraits(events), ...apiTraits };
+    const owner =
+      patch?.owner !== undefined
+        ? patch.owner
+        : (previous?.owner ?? absorbed.find((lead) => lead.owner)?.owner ?? null);
+    const stageAt = patch?.status ? patch.at : (previous?.stageAt ?? null);
+    const setStatus = patch?.status ?? (previous?.stageAt ? previous.status : undefined);
     const email = firstOf(identifiers, 'email');
     const phone = firstOf(identifiers, 'phone');
-    const facts = { events, traits: { ...traits, email, phone } };
+    const facts = {
+      events,
+      traits: { ...traits, email, phone },
+      // A lost deal starts engagement again: a lead that comes back earns its status anew.
+      engagementResetAt: setStatus === 'lost' ? stageAt : null,
+    };
     const scored = scoreLead(facts, rules, now);
-    // A CRM stage stands (the best one, when leads merged); below it the history decides.
-    const merged = (mergedInto.get(leadId) ?? []).map((id) => before.get(id)?.status);
-    const crm = strongestCrmStatus(
-      [previous?.status, ...merged].filter((status) => status !== undefined),
-    );
-    const status = crm ?? earnedStatus(facts, rules);
+    // A CRM stage stands: the one just set, else the best one (when leads merged); below it the
+    // history decides, never under a status set through the API.
+    const crm =
+      patch?.status && isCrmStatus(patch.status)
+        ? patch.status
+        : strongestCrmStatus(
+            [previous?.status, ...absorbed.map((lead) => lead.status)].filter(isDefined),
+          );
+    const status = crm ?? higherScoreStatus(earnedStatus(facts, rules), setStatus);
+    if (patch?.announce) plan.changes.push(patch.announce);
     let notifiedScore = previous?.notifiedScore ?? 0;
     const news = previous
       ? scoreChangeIsNews(notifiedScore, scored.score, rules)
@@ -394,6 +457,9 @@ export function planLeadUpdate(input: LeadUpdateInput): LeadUpdatePlan {
       phone,
       name: nameFrom(traits),
       traits,
+      owner,
+      apiTraits,
+      stageAt,
     };
     if (!previous || !sameRow(previous, row)) plan.leads.push(row);
   }
@@ -413,6 +479,9 @@ export function planLeadUpdate(input: LeadUpdateInput): LeadUpdatePlan {
         phone: null,
         name: null,
         traits: {},
+        owner: null,
+        apiTraits: {},
+        stageAt: null,
       }),
       mergedInto: loser.mergedInto,
       updatedAt: now,

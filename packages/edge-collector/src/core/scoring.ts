@@ -155,6 +155,12 @@ export function strongestCrmStatus(statuses: readonly LeadStatus[]): LeadStatus 
   return CRM_STATUSES.find((status) => statuses.includes(status));
 }
 
+/** The higher of a score status and a floor set through the API (a CRM stage is no floor). */
+export function higherScoreStatus(earned: LeadStatus, floor: LeadStatus | undefined): LeadStatus {
+  if (floor === undefined || isCrmStatus(floor)) return earned;
+  return SCORE_STATUSES.indexOf(floor) > SCORE_STATUSES.indexOf(earned) ? floor : earned;
+}
+
 /** The status a score earns on its own. */
 export function statusForScore(score: number, rules: ScoringRules): LeadStatus {
   if (score >= rules.thresholds.sql) return 'sql';

@@ -8,6 +8,8 @@ import {
   type IdentitySnapshot,
   identifyingEvents,
   type LeadEvent,
+  type LeadPatch,
+  type LeadRow,
   type LeadUpdatePlan,
   planLeadUpdate,
   stitchBatch,
@@ -25,6 +27,8 @@ export type LeadUpdateOptions = {
   now?: () => number;
   /** Leads to recompute whatever the events (a rescore after a rule change). */
   rescore?: string[];
+  /** What the API sets on leads (recomputed with them). */
+  patches?: ReadonlyMap<string, LeadPatch>;
 };
 
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -34,7 +38,7 @@ export async function updateLeads(
   store: Store,
   site: Site,
   events: readonly StoredEvent[],
-  { now = Date.now, rescore = [] }: LeadUpdateOptions = {},
+  { now = Date.now, rescore = [], patches }: LeadUpdateOptions = {},
 ): Promise<number> {
   const people = events.filter((event) => !event.bot);
   if (people.length === 0 && rescore.length === 0) return 0;
@@ -84,6 +88,8 @@ export async function updateLeads(
       now: now(),
       newId: () => crypto.randomUUID(),
       announceScores: !catchingUp,
+      // Applied once: a catch-up pass recomputes from what the first pass wrote.
+      ...(patches && !catchingUp ? { patches } : {}),
     });
     const nothingToWrite =
       plan.leads.length +
@@ -198,4 +204,33 @@ export async function rescoreAllSites(
   if (siteIds.length > 0)
     await enqueue(siteIds.map((siteId) => ({ rescore: true, siteId, after: null })));
   return siteIds.length;
+}
+
+/**
+ * Sets what the API sets on a lead — status, owner, traits, a change to announce — and recomputes
+ * it in the same versioned write as any batch, so the score, the status and the announcements stay
+ * consistent. A merged lead's id reaches the lead it was merged into. Null when there is no such
+ * lead (never was, or erased).
+ */
+export async function patchLead(
+  store: Store,
+  site: Site,
+  leadId: string,
+  patch: LeadPatch,
+  now: () => number = Date.now,
+): Promise<LeadRow | null> {
+  for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
+    let [row] = await store.leads.findLeads(site.id, [leadId]);
+    if (row?.mergedInto) [row] = await store.leads.findLeads(site.id, [row.mergedInto]);
+    if (!row) return null;
+    await updateLeads(store, site, [], {
+      now,
+      rescore: [row.id],
+      patches: new Map([[row.id, patch]]),
+    });
+    const [after] = await store.leads.findLeads(site.id, [row.id]);
+    // Merged away meanwhile: apply it to the survivor instead.
+    if (after && !after.mergedInto) return after;
+  }
+  throw new Error(`patching lead ${leadId} lost to concurrent writes ${MAX_ATTEMPTS} times`);
 }

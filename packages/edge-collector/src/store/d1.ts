@@ -14,8 +14,13 @@ import { SQLiteSyncDialect } from 'drizzle-orm/sqlite-core';
 import type { IngestPlan, StoredEvent } from '../core/ingest-plan.ts';
 import type { KeyKind } from '../core/keys.ts';
 import { normaliseOrigin } from '../core/origins.ts';
+import { type ConversionStore, conversionStore } from './conversion-store.ts';
+import { type CostStore, costStore } from './cost-store.ts';
+import { type IdempotencyStore, idempotencyStore } from './idempotency-store.ts';
 import { inList } from './identity-sql.ts';
 import { identityStore } from './identity-store.ts';
+import { type KeyStore, keyStore } from './key-store.ts';
+import { type LeadQueryStore, leadQueryStore } from './lead-query-store.ts';
 import { ingestStatements, rowJson } from './merge-sql.ts';
 import {
   toQuarantineEntry,
@@ -99,12 +104,22 @@ export class D1Store implements Store {
   private readonly runner: ReturnType<typeof d1Runner>;
   readonly leads: LeadStore;
   readonly webhooks: WebhookStore;
+  readonly keys: KeyStore;
+  readonly conversions: ConversionStore;
+  readonly costs: CostStore;
+  readonly idempotency: IdempotencyStore;
+  readonly leadQueries: LeadQueryStore;
 
   constructor(private readonly database: D1Database) {
     this.db = drizzle(database);
     this.runner = d1Runner(database, this.db);
     this.leads = identityStore(this.runner);
     this.webhooks = webhookStore(this.runner);
+    this.keys = keyStore(this.runner);
+    this.conversions = conversionStore(this.runner);
+    this.costs = costStore(this.runner);
+    this.idempotency = idempotencyStore(this.runner);
+    this.leadQueries = leadQueryStore(this.runner);
   }
 
   async createSite(site: NewSite, keys: NewApiKey[]): Promise<Site> {

@@ -54,7 +54,7 @@ export const linkedLeadsQuery = (
   sql`SELECT DISTINCT lead_id FROM visitor_links WHERE site_id = ${siteId} AND anonymous_id IN ${inList(dialect, anonymousIds)}`;
 
 const LEAD_SELECT = (dialect: Dialect) =>
-  sql`id, ${millis(dialect, 'created_at')} AS created_at, ${millis(dialect, 'updated_at')} AS updated_at, merged_into, status, score, notified_score, ${jsonText(dialect, 'score_reasons')} AS score_reasons, email, phone, name, ${jsonText(dialect, 'traits')} AS traits`;
+  sql`id, ${millis(dialect, 'created_at')} AS created_at, ${millis(dialect, 'updated_at')} AS updated_at, merged_into, status, score, notified_score, ${jsonText(dialect, 'score_reasons')} AS score_reasons, email, phone, name, ${jsonText(dialect, 'traits')} AS traits, owner, ${jsonText(dialect, 'api_traits')} AS api_traits, ${millis(dialect, 'stage_at')} AS stage_at`;
 
 export const leadsQuery = (dialect: Dialect, siteId: string, leadIds: readonly string[]) =>
   sql`SELECT ${LEAD_SELECT(dialect)} FROM leads WHERE site_id = ${siteId} AND id IN ${inList(dialect, leadIds)}`;
@@ -104,6 +104,9 @@ export const toLeadRow = (row: Row): LeadRow => ({
   phone: (row.phone as string | null) ?? null,
   name: (row.name as string | null) ?? null,
   traits: parse(row.traits, {}),
+  owner: (row.owner as string | null) ?? null,
+  apiTraits: parse(row.api_traits, {}),
+  stageAt: row.stage_at === null || row.stage_at === undefined ? null : Number(row.stage_at),
 });
 
 export const toIdentifierRow = (row: Row): IdentifierRow => ({
@@ -151,6 +154,9 @@ const LEAD_COLUMNS: readonly Column[] = [
   ['phone', 'text'],
   ['name', 'text'],
   ['traits', 'json'],
+  ['owner', 'text'],
+  ['api_traits', 'json'],
+  ['stage_at', 'time'],
 ];
 const IDENTIFIER_COLUMNS: readonly Column[] = [
   ['site_id', 'text'],
@@ -196,6 +202,9 @@ const leadRow = (siteId: string, lead: LeadRow) => [
   lead.phone,
   lead.name,
   lead.traits,
+  lead.owner,
+  lead.apiTraits,
+  lead.stageAt,
 ];
 const identifierRow = (siteId: string, row: IdentifierRow) => [
   siteId,

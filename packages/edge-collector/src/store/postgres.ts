@@ -14,8 +14,13 @@ import postgres from 'postgres';
 import type { IngestPlan, StoredEvent } from '../core/ingest-plan.ts';
 import type { KeyKind } from '../core/keys.ts';
 import { normaliseOrigin } from '../core/origins.ts';
+import { type ConversionStore, conversionStore } from './conversion-store.ts';
+import { type CostStore, costStore } from './cost-store.ts';
+import { type IdempotencyStore, idempotencyStore } from './idempotency-store.ts';
 import { inList } from './identity-sql.ts';
 import { identityStore, type SqlRunner } from './identity-store.ts';
+import { type KeyStore, keyStore } from './key-store.ts';
+import { type LeadQueryStore, leadQueryStore } from './lead-query-store.ts';
 import { ingestStatements, rowsJson } from './merge-sql.ts';
 import {
   toQuarantineEntry,
@@ -79,11 +84,21 @@ export function connectPool(url: string, max = 10): Connect & { end(): Promise<v
 export class PostgresStore implements Store {
   readonly leads: LeadStore;
   readonly webhooks: WebhookStore;
+  readonly keys: KeyStore;
+  readonly conversions: ConversionStore;
+  readonly costs: CostStore;
+  readonly idempotency: IdempotencyStore;
+  readonly leadQueries: LeadQueryStore;
 
   constructor(private readonly connect: Connect) {
     const runner = this.runner();
     this.leads = identityStore(runner);
     this.webhooks = webhookStore(runner);
+    this.keys = keyStore(runner);
+    this.conversions = conversionStore(runner);
+    this.costs = costStore(runner);
+    this.idempotency = idempotencyStore(runner);
+    this.leadQueries = leadQueryStore(runner);
   }
 
   /** How the shared identity queries run here: on one connection, writes in a transaction. */

@@ -12,6 +12,11 @@ import type {
 } from '../core/lead-update.ts';
 import type { IdentifierRow, Merge, VisitorLink } from '../core/stitching.ts';
 import type { VisitorTouch } from '../core/visitor-touches.ts';
+import type { ConversionStore } from './conversion-store.ts';
+import type { CostStore } from './cost-store.ts';
+import type { IdempotencyStore } from './idempotency-store.ts';
+import type { KeyStore } from './key-store.ts';
+import type { LeadQueryStore } from './lead-query-store.ts';
 import type { WebhookStore } from './webhook-store.ts';
 
 export type NewApiKey = { id: string; kind: KeyKind; prefix: string; hash: string };
@@ -105,6 +110,16 @@ export interface Store {
   readonly leads: LeadStore;
   /** Webhook subscriptions, deliveries and their log (one implementation over both databases). */
   readonly webhooks: WebhookStore;
+  /** API keys: create, list, revoke, find by hash. */
+  readonly keys: KeyStore;
+  /** CRM outcomes pushed through the API. */
+  readonly conversions: ConversionStore;
+  /** Daily ad spend. */
+  readonly costs: CostStore;
+  /** Answers kept for `Idempotency-Key` requests. */
+  readonly idempotency: IdempotencyStore;
+  /** Reads behind the leads API: filtered lists, timelines. */
+  readonly leadQueries: LeadQueryStore;
   /** Creates the site, its origins and its keys together, or nothing. */
   createSite(site: NewSite, keys: NewApiKey[]): Promise<Site>;
   /** The site owning an unrevoked key of this kind with this SHA-256 hash. */

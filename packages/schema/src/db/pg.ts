@@ -10,6 +10,7 @@ import {
   primaryKey,
   text,
   timestamp,
+  uniqueIndex,
 } from 'drizzle-orm/pg-core';
 import type { JsonObject } from '../json-value.ts';
 
@@ -51,8 +52,11 @@ export const apiKeys = pgTable(
     kind: text('kind', { enum: ['write', 'secret'] }).notNull(),
     prefix: text('prefix').notNull(),
     hash: text('hash').notNull().unique(),
+    name: text('name').notNull().default(''),
+    scopes: jsonb('scopes').$type<string[]>().notNull().default(sql`'["read","write"]'::jsonb`),
     createdAt: time('created_at').notNull(),
     revokedAt: time('revoked_at'),
+    lastUsedAt: time('last_used_at'),
   },
   (table) => [index('api_keys_site_idx').on(table.siteId)],
 );
@@ -193,12 +197,17 @@ export const leads = pgTable(
     phone: text('phone'),
     name: text('name'),
     traits: jsonb('traits').$type<JsonObject>().notNull(),
+    owner: text('owner'),
+    apiTraits: jsonb('api_traits').$type<JsonObject>().notNull().default(sql`'{}'::jsonb`),
+    stageAt: time('stage_at'),
   },
   (table) => [
     primaryKey({ columns: [table.siteId, table.id] }),
     index('leads_email_idx').on(table.siteId, table.email),
     index('leads_phone_idx').on(table.siteId, table.phone),
     index('leads_merged_into_idx').on(table.siteId, table.mergedInto),
+    // `GET /v1/leads?updatedSince=` pages through this.
+    index('leads_updated_idx').on(table.siteId, table.updatedAt, table.id),
   ],
 );
 
@@ -419,4 +428,70 @@ export const webhookAttempts = pgTable(
     error: text('error'),
   },
   (table) => [primaryKey({ columns: [table.deliveryId, table.number] })],
+);
+
+/** CRM outcomes pushed by the API (see sqlite.ts). */
+export const conversions = pgTable(
+  'conversions',
+  {
+    siteId: text('site_id')
+      .notNull()
+      .references(() => sites.id, { onDelete: 'cascade' }),
+    id: text('id').primaryKey(),
+    leadId: text('lead_id').notNull(),
+    stage: text('stage').notNull(),
+    valueMinor: bigint('value_minor', { mode: 'number' }),
+    currency: text('currency'),
+    occurredAt: time('occurred_at').notNull(),
+    externalId: text('external_id'),
+    requestHash: text('request_hash').notNull(),
+    properties: jsonb('properties').$type<JsonObject>().notNull(),
+    createdAt: time('created_at').notNull(),
+  },
+  (table) => [
+    uniqueIndex('conversions_external_id_idx').on(table.siteId, table.externalId),
+    index('conversions_lead_idx').on(table.siteId, table.leadId, table.occurredAt),
+    index('conversions_occurred_idx').on(table.siteId, table.occurredAt),
+  ],
+);
+
+/** Daily ad spend (see sqlite.ts). */
+export const costs = pgTable(
+  'costs',
+  {
+    siteId: text('site_id')
+      .notNull()
+      .references(() => sites.id, { onDelete: 'cascade' }),
+    day: text('day').notNull(),
+    source: text('source').notNull(),
+    medium: text('medium').notNull(),
+    campaign: text('campaign').notNull(),
+    amountMinor: bigint('amount_minor', { mode: 'number' }).notNull(),
+    currency: text('currency').notNull(),
+    updatedAt: time('updated_at').notNull(),
+  },
+  (table) => [
+    primaryKey({
+      columns: [table.siteId, table.day, table.source, table.medium, table.campaign],
+    }),
+  ],
+);
+
+/** `Idempotency-Key` requests (see sqlite.ts). */
+export const idempotencyKeys = pgTable(
+  'idempotency_keys',
+  {
+    siteId: text('site_id')
+      .notNull()
+      .references(() => sites.id, { onDelete: 'cascade' }),
+    key: text('key').notNull(),
+    requestHash: text('request_hash').notNull(),
+    status: integer('status').notNull(),
+    body: text('body').notNull(),
+    createdAt: time('created_at').notNull(),
+  },
+  (table) => [
+    primaryKey({ columns: [table.siteId, table.key] }),
+    index('idempotency_keys_created_idx').on(table.createdAt),
+  ],
 );

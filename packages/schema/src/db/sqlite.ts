@@ -1,6 +1,13 @@
 // Tables for D1 (SQLite). Times are integer milliseconds since the epoch; JSON is stored as text.
 import { sql } from 'drizzle-orm';
-import { index, integer, primaryKey, sqliteTable, text } from 'drizzle-orm/sqlite-core';
+import {
+  index,
+  integer,
+  primaryKey,
+  sqliteTable,
+  text,
+  uniqueIndex,
+} from 'drizzle-orm/sqlite-core';
 import type { JsonObject } from '../json-value.ts';
 
 export const sites = sqliteTable('sites', {
@@ -44,8 +51,17 @@ export const apiKeys = sqliteTable(
     prefix: text('prefix').notNull(),
     /** Hex SHA-256 of the whole key: the key itself is never stored. */
     hash: text('hash').notNull().unique(),
+    /** What the key is for, as its creator named it ("CRM sync"). */
+    name: text('name').notNull().default(''),
+    /** What a secret key may do: `read`, `write` (a write key: none, it only collects). */
+    scopes: text('scopes', { mode: 'json' })
+      .$type<string[]>()
+      .notNull()
+      .default(sql`'["read","write"]'`),
     createdAt: integer('created_at', { mode: 'timestamp_ms' }).notNull(),
     revokedAt: integer('revoked_at', { mode: 'timestamp_ms' }),
+    /** Updated at most once a minute: enough to tell a key in use from a forgotten one. */
+    lastUsedAt: integer('last_used_at', { mode: 'timestamp_ms' }),
   },
   (table) => [index('api_keys_site_idx').on(table.siteId)],
 );
@@ -191,12 +207,23 @@ export const leads = sqliteTable(
     phone: text('phone'),
     name: text('name'),
     traits: text('traits', { mode: 'json' }).$type<JsonObject>().notNull(),
+    /** Who works the lead in sales (a CRM user's id or email), set through the API. */
+    owner: text('owner'),
+    /** Traits set through the API: they win over what forms and identify calls said. */
+    apiTraits: text('api_traits', { mode: 'json' })
+      .$type<JsonObject>()
+      .notNull()
+      .default(sql`'{}'`),
+    /** When a CRM stage (opportunity, customer, lost) was set; a lost deal resets engagement. */
+    stageAt: integer('stage_at', { mode: 'timestamp_ms' }),
   },
   (table) => [
     primaryKey({ columns: [table.siteId, table.id] }),
     index('leads_email_idx').on(table.siteId, table.email),
     index('leads_phone_idx').on(table.siteId, table.phone),
     index('leads_merged_into_idx').on(table.siteId, table.mergedInto),
+    // `GET /v1/leads?updatedSince=` pages through this.
+    index('leads_updated_idx').on(table.siteId, table.updatedAt, table.id),
   ],
 );
 
@@ -416,4 +443,79 @@ export const webhookAttempts = sqliteTable(
     error: text('error'),
   },
   (table) => [primaryKey({ columns: [table.deliveryId, table.number] })],
+);
+
+/**
+ * CRM outcomes pushed by the API: a stage reached by a lead, with its value in minor units of its
+ * currency. `externalId` (the CRM's deal id) makes a replay answer with the same row.
+ */
+export const conversions = sqliteTable(
+  'conversions',
+  {
+    siteId: text('site_id')
+      .notNull()
+      .references(() => sites.id, { onDelete: 'cascade' }),
+    id: text('id').primaryKey(),
+    leadId: text('lead_id').notNull(),
+    stage: text('stage').notNull(),
+    valueMinor: integer('value_minor'),
+    currency: text('currency'),
+    occurredAt: integer('occurred_at', { mode: 'timestamp_ms' }).notNull(),
+    externalId: text('external_id'),
+    /** SHA-256 of the request as it was understood: a replay must match it. */
+    requestHash: text('request_hash').notNull(),
+    properties: text('properties', { mode: 'json' }).$type<JsonObject>().notNull(),
+    createdAt: integer('created_at', { mode: 'timestamp_ms' }).notNull(),
+  },
+  (table) => [
+    uniqueIndex('conversions_external_id_idx').on(table.siteId, table.externalId),
+    index('conversions_lead_idx').on(table.siteId, table.leadId, table.occurredAt),
+    index('conversions_occurred_idx').on(table.siteId, table.occurredAt),
+  ],
+);
+
+/** Daily ad spend per source / medium / campaign ('' when not split by it), in minor units. */
+export const costs = sqliteTable(
+  'costs',
+  {
+    siteId: text('site_id')
+      .notNull()
+      .references(() => sites.id, { onDelete: 'cascade' }),
+    /** The day in the site's time zone, `YYYY-MM-DD`. */
+    day: text('day').notNull(),
+    source: text('source').notNull(),
+    medium: text('medium').notNull(),
+    campaign: text('campaign').notNull(),
+    amountMinor: integer('amount_minor').notNull(),
+    currency: text('currency').notNull(),
+    updatedAt: integer('updated_at', { mode: 'timestamp_ms' }).notNull(),
+  },
+  (table) => [
+    primaryKey({
+      columns: [table.siteId, table.day, table.source, table.medium, table.campaign],
+    }),
+  ],
+);
+
+/**
+ * `Idempotency-Key` requests, Stripe's way: the first answer is kept for a day and replayed to
+ * the same request; the same key with another request is a 409.
+ */
+export const idempotencyKeys = sqliteTable(
+  'idempotency_keys',
+  {
+    siteId: text('site_id')
+      .notNull()
+      .references(() => sites.id, { onDelete: 'cascade' }),
+    key: text('key').notNull(),
+    /** SHA-256 of method, path and body. */
+    requestHash: text('request_hash').notNull(),
+    status: integer('status').notNull(),
+    body: text('body').notNull(),
+    createdAt: integer('created_at', { mode: 'timestamp_ms' }).notNull(),
+  },
+  (table) => [
+    primaryKey({ columns: [table.siteId, table.key] }),
+    index('idempotency_keys_created_idx').on(table.createdAt),
+  ],
 );
