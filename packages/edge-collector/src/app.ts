@@ -2,6 +2,7 @@ import { Hono } from 'hono';
 import { parseBasePath } from './core/base-path.ts';
 import type { EventSink } from './core/event-sink.ts';
 import { notFound, onError } from './http/problem.ts';
+import type { ApiRateLimit } from './http/rate-limit.ts';
 import { adminRoutes } from './http/routes/admin.ts';
 import { collectRoutes } from './http/routes/collect.ts';
 import { conversionRoutes } from './http/routes/conversions.ts';
@@ -41,6 +42,11 @@ export type AppDeps = {
    * besides the queue hand-over (runtime/speed-to-lead.ts). Absent: the queue alone does it.
    */
   speedToLead?: SpeedToLead;
+  /**
+   * Requests per secret key on the REST API (the Workers Rate Limiting binding). Absent: no limit,
+   * as in development unless configured.
+   */
+  rateLimit?: ApiRateLimit;
   config: AppConfig;
   sdkScript: SdkScript;
   /** Milliseconds since the epoch; injectable so tests control time. */

@@ -200,9 +200,12 @@ describe('POST /v1/collect', () => {
     expect(problem.detail).toContain('write key');
   });
 
-  it('refuses a secret key in place of the write key', async () => {
+  it('refuses a secret key in place of the write key from a server, naming the field', async () => {
     const { secretKey } = await createSite();
-    const problem = await expectProblem(await collect(batch(secretKey, [pageview()])), 400);
+    const problem = await expectProblem(
+      await collect(batch(secretKey, [pageview()]), { origin: '' }),
+      400,
+    );
     expect(problem.errors?.[0]?.path).toBe('writeKey');
   });
 

@@ -712,6 +712,7 @@ export function describeLeads(name: string, getStore: () => Store, propertyRuns 
         ),
         { numRuns: propertyRuns },
       );
-    });
+      // Many stores and batches per property run: give a busy two-core machine room.
+    }, 60_000);
   });
 }

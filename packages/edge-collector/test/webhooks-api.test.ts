@@ -381,8 +381,8 @@ describe('bad requests', () => {
     ['an unknown event type', { ...valid, eventTypes: ['lead.exploded'] }, 'eventTypes.0'],
     ['no event types', { ...valid, eventTypes: [] }, 'eventTypes'],
     ['webhook.test as a subscription', { ...valid, eventTypes: ['webhook.test'] }, 'eventTypes.0'],
-    ['an unknown key at the top', { ...valid, secret: 'whsec_mine' }, '', 'secret'],
-    ['an unknown filter', { ...valid, filters: { score: 5 } }, 'filters', 'score'],
+    ['an unknown key at the top', { ...valid, secret: 'whsec_mine' }, 'secret', 'Unknown field'],
+    ['an unknown filter', { ...valid, filters: { score: 5 } }, 'filters.score', 'Unknown field'],
     [
       'an unknown channel',
       { ...valid, filters: { channels: ['Paid Search', 'Carrier Pigeon'] } },

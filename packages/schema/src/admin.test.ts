@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createSiteSchema } from './admin.ts';
+import { createApiKeySchema, createSiteSchema, listSitesQuerySchema } from './admin.ts';
 import { type FieldError, toFieldErrors } from './problem.ts';
 
 const ORIGIN = 'https://example.com';
@@ -200,4 +200,77 @@ describe('defaultCountry', () => {
   it('rejects null', () => {
     expect(pathsOf(site({ defaultCountry: null }))).toEqual(['defaultCountry']);
   });
+});
+
+describe('createApiKeySchema', () => {
+  const keyErrors = (input: unknown) => {
+    const result = createApiKeySchema.safeParse(input);
+    return result.success ? [] : toFieldErrors(result.error);
+  };
+  const keyPaths = (input: unknown) => keyErrors(input).map((error) => error.path);
+
+  it('gives a secret key both scopes and no name by default', () => {
+    expect(createApiKeySchema.parse({ kind: 'secret' })).toEqual({
+      kind: 'secret',
+      name: '',
+      scopes: ['read', 'write'],
+    });
+  });
+
+  it('keeps the scopes asked for, in one order and once each', () => {
+    expect(createApiKeySchema.parse({ kind: 'secret', scopes: ['read'] }).scopes).toEqual(['read']);
+    expect(
+      createApiKeySchema.parse({ kind: 'secret', scopes: ['write', 'read', 'write'] }).scopes,
+    ).toEqual(['read', 'write']);
+  });
+
+  it('gives a write key no scopes, and trims the name', () => {
+    expect(createApiKeySchema.parse({ kind: 'write', name: '  Landing pages ' })).toEqual({
+      kind: 'write',
+      name: 'Landing pages',
+      scopes: [],
+    });
+  });
+
+  it.each([[['read']], [[]]])('refuses scopes %j on a write key at path scopes', (scopes) => {
+    expect(keyErrors({ kind: 'write', scopes })).toEqual([
+      { path: 'scopes', message: 'A write key has no scopes: it only sends events to /v1/collect' },
+    ]);
+  });
+
+  it('refuses an empty scope list', () => {
+    expect(keyErrors({ kind: 'secret', scopes: [] })).toEqual([
+      { path: 'scopes', message: 'A secret key needs at least one scope: read, write' },
+    ]);
+  });
+
+  it.each([
+    [{}, ['kind']],
+    [{ kind: 'public' }, ['kind']],
+    [{ kind: 'secret', scopes: ['admin'] }, ['scopes.0']],
+    [{ kind: 'secret', scopes: 'read' }, ['scopes']],
+    [{ kind: 'secret', name: 7 }, ['name']],
+    [{ kind: 'secret', name: 'n'.repeat(101) }, ['name']],
+    [{ kind: 'secret', scope: ['read'] }, ['']],
+    [null, ['']],
+  ])('names the invalid field of %j', (input, paths) => {
+    expect(keyPaths(input)).toEqual(paths);
+  });
+});
+
+describe('listSitesQuerySchema', () => {
+  it('defaults the page size and coerces it from the query string', () => {
+    expect(listSitesQuerySchema.parse({})).toEqual({ limit: 25 });
+    expect(listSitesQuerySchema.parse({ limit: '2', cursor: 'site_abc' })).toEqual({
+      limit: 2,
+      cursor: 'site_abc',
+    });
+  });
+
+  it.each([{ limit: '0' }, { limit: '101' }, { limit: 'x' }, { cursor: 'a b' }, { page: '2' }])(
+    'refuses %j',
+    (query) => {
+      expect(listSitesQuerySchema.safeParse(query).success).toBe(false);
+    },
+  );
 });

@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { eventSchema, type LeadloopEvent, timestamp } from './events.ts';
 import { LIMITS } from './limits.ts';
-import { type FieldError, toFieldErrors } from './problem.ts';
+import { type FieldError, fieldErrorSchema, toFieldErrors } from './problem.ts';
+import type { Pinned, Same } from './same-type.ts';
 import { utf8ByteLength } from './utf8.ts';
 
 export const contextSchema = z.object({
@@ -26,6 +27,28 @@ export type CollectBatch = Omit<z.infer<typeof collectBatchSchema>, 'events'> & 
   events: LeadloopEvent[];
 };
 export type RejectedEvent = { index: number; errors: FieldError[] };
+
+export const rejectedEventSchema = z
+  .strictObject({
+    index: z.int().min(0).meta({ description: 'Position of the event in `events`.' }),
+    errors: z.array(fieldErrorSchema),
+  })
+  .meta({ id: 'RejectedEvent' });
+
+/** `202` of `POST /v1/collect`: how many events were kept, and which were refused and why. */
+export const collectAcceptedSchema = z
+  .strictObject({
+    accepted: z.int().min(0).meta({ description: 'Events handed over for storage.' }),
+    rejected: z.array(rejectedEventSchema).meta({
+      description: 'Events refused, with why; they are kept in quarantine, never silently lost.',
+    }),
+  })
+  .meta({ id: 'CollectAccepted' });
+export type CollectAccepted = z.infer<typeof collectAcceptedSchema>;
+
+export type CollectSchemasMatchTypes = Pinned<{
+  rejected: Same<z.infer<typeof rejectedEventSchema>, RejectedEvent>;
+}>;
 
 export type ParsedBatch =
   | { ok: true; batch: CollectBatch; rejected: RejectedEvent[] }

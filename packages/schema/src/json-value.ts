@@ -79,3 +79,17 @@ export const jsonObject = z
       ctx.addIssue({ code: 'custom', path: problem.path, message: problem.message });
     }
   });
+
+/** Any JSON value, in an answer (a score change's `previous` and `current`). */
+export const jsonValueSchema: z.ZodType<JsonValue> = z
+  .lazy(() =>
+    z.union([
+      z.string(),
+      z.number(),
+      z.boolean(),
+      z.null(),
+      z.array(jsonValueSchema),
+      z.record(z.string(), jsonValueSchema),
+    ]),
+  )
+  .meta({ id: 'JsonValue', description: 'Any JSON value.' });

@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import { CHANNELS, domainChangeTypes, leadStatuses } from './leads.ts';
+import { pageOf, responseTime } from './list-page.ts';
+import type { Pinned, Same } from './same-type.ts';
 
 // Webhook subscriptions (`/v1/webhooks`) and their delivery log, as the REST API shows them.
 
@@ -67,6 +69,12 @@ export const webhookDeliveryStatuses = ['pending', 'delivered', 'failed'] as con
 export type WebhookDeliveryStatus = (typeof webhookDeliveryStatuses)[number];
 
 /** `GET /v1/webhooks/{id}/deliveries`. */
+/** `GET /v1/webhooks`: subscriptions in creation order, a page at a time. */
+export const listWebhooksQuerySchema = z.strictObject({
+  limit: z.coerce.number().int().min(1).max(100).default(25),
+  cursor: z.string().min(1).max(200).optional(),
+});
+
 export const listWebhookDeliveriesQuerySchema = z.strictObject({
   status: z.enum(webhookDeliveryStatuses).optional(),
   limit: z.coerce.number().int().min(1).max(100).default(25),
@@ -91,6 +99,9 @@ export type Webhook = {
 };
 
 export type WebhookWithSecret = Webhook & { secret: string };
+
+/** `POST /v1/webhooks/{id}/rotate-secret`: the new secret, and until when the old one still signs. */
+export type RotatedWebhook = WebhookWithSecret & { previousSecretExpiresAt: string | null };
 
 export type WebhookAttempt = {
   /** 1 for the first attempt. */
@@ -125,3 +136,90 @@ export type WebhookDelivery = {
 
 export type WebhookList = { data: Webhook[]; nextCursor: string | null };
 export type WebhookDeliveryList = { data: WebhookDelivery[]; nextCursor: string | null };
+
+const listed = (types: readonly string[]) => types.map((type) => `\`${type}\``).join(', ');
+
+export const webhookSchema = z
+  .strictObject({
+    id: z.string().meta({ description: 'The webhook’s id (`wh_…`).' }),
+    url: z.string(),
+    description: z.string(),
+    eventTypes: z.array(z.string()).meta({
+      description: `What is sent: any of ${listed(domainChangeTypes)}; \`["*"]\` for every type.`,
+    }),
+    filters: webhookFiltersSchema,
+    enabled: z.boolean(),
+    disabledReason: z.string().nullable().meta({
+      description: 'Why the endpoint was disabled (410 Gone, failing for 5 days, by hand).',
+    }),
+    failingSince: responseTime
+      .nullable()
+      .meta({ description: 'Since when every attempt has failed.' }),
+    createdAt: responseTime,
+    updatedAt: responseTime,
+  })
+  .meta({ id: 'Webhook' });
+
+const secret = z
+  .string()
+  .meta({ description: 'Signing secret `whsec_…` (Standard Webhooks): shown only here.' });
+
+export const webhookWithSecretSchema = webhookSchema
+  .extend({ secret })
+  .meta({ id: 'WebhookWithSecret' });
+
+export const rotatedWebhookSchema = webhookSchema
+  .extend({
+    secret,
+    previousSecretExpiresAt: responseTime
+      .nullable()
+      .meta({ description: 'Until when the old secret still signs too; null without grace.' }),
+  })
+  .meta({ id: 'RotatedWebhook' });
+
+export const webhookListSchema = pageOf(webhookSchema).meta({ id: 'WebhookList' });
+
+export const webhookAttemptSchema = z
+  .strictObject({
+    number: z.int().min(1).meta({ description: '1 for the first attempt.' }),
+    at: responseTime,
+    outcome: z.enum(['delivered', 'failed', 'gone']),
+    statusCode: z.int().nullable().meta({ description: 'Null when no answer came.' }),
+    latencyMs: z.number(),
+    error: z.string().nullable().meta({ description: 'Why it failed, or null.' }),
+  })
+  .meta({ id: 'WebhookAttempt' });
+
+export const webhookDeliverySchema = z
+  .strictObject({
+    id: z.string().meta({ description: 'The `webhook-id` header: the same on every attempt.' }),
+    webhookId: z.string(),
+    eventType: z.string().meta({ description: `One of ${listed(webhookEventTypes)}.` }),
+    leadId: z.string().nullable(),
+    status: z.enum(webhookDeliveryStatuses),
+    attempts: z.int().min(0),
+    lastStatusCode: z.int().nullable(),
+    lastError: z.string().nullable(),
+    lastLatencyMs: z.number().nullable(),
+    nextAttemptAt: responseTime
+      .nullable()
+      .meta({ description: 'When the next attempt is due, while pending.' }),
+    createdAt: responseTime,
+    deliveredAt: responseTime.nullable(),
+    attemptLog: z.array(webhookAttemptSchema).meta({ description: 'Every attempt, oldest first.' }),
+  })
+  .meta({ id: 'WebhookDelivery' });
+
+export const webhookDeliveryListSchema = pageOf(webhookDeliverySchema).meta({
+  id: 'WebhookDeliveryList',
+});
+
+export type WebhookSchemasMatchTypes = Pinned<{
+  webhook: Same<z.infer<typeof webhookSchema>, Webhook>;
+  withSecret: Same<z.infer<typeof webhookWithSecretSchema>, WebhookWithSecret>;
+  rotated: Same<z.infer<typeof rotatedWebhookSchema>, RotatedWebhook>;
+  list: Same<z.infer<typeof webhookListSchema>, WebhookList>;
+  attempt: Same<z.infer<typeof webhookAttemptSchema>, WebhookAttempt>;
+  delivery: Same<z.infer<typeof webhookDeliverySchema>, WebhookDelivery>;
+  deliveryList: Same<z.infer<typeof webhookDeliveryListSchema>, WebhookDeliveryList>;
+}>;

@@ -1,6 +1,7 @@
 import type { JsonObject } from '@leadloop/schema';
 import { type Enrichment, enrich } from './enrichment.ts';
 import type { EventRecord } from './event-record.ts';
+import { isServerPayload } from './server-event.ts';
 import { type SessionTouch, type SiteHosts, sessionTouch } from './session-touch.ts';
 
 // Turns a queue batch into the rows to write. Every write is an idempotent, order-independent
@@ -39,6 +40,8 @@ export type VisitorUpsert = {
   firstSeenAt: number;
   lastSeenAt: number;
 };
+
+const SERVER_ENRICHMENT: Enrichment = { bot: false, deviceType: 'other' };
 
 export type IngestPlan = {
   events: StoredEvent[];
@@ -99,7 +102,10 @@ export function planIngest(
   const firstPageviews = new Map<string, { record: EventRecord; enrichment: Enrichment }>();
 
   for (const record of records) {
-    const enrichment = enrich(record.userAgent, record.geo);
+    // A backend's event has no browser to judge: never a bot, no device, no place.
+    const enrichment = isServerPayload(record.payload)
+      ? SERVER_ENRICHMENT
+      : enrich(record.userAgent, record.geo);
     events.push(storedEvent(record, enrichment));
     if (enrichment.bot) continue;
     const key = `${record.siteId}\n${record.sessionId}`;

@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { generateKey, secretsEqual, sha256Hex, visiblePrefix } from './keys.ts';
+import {
+  defaultScopes,
+  generateKey,
+  scopeForMethod,
+  secretsEqual,
+  sha256Hex,
+  shouldRecordUse,
+  visiblePrefix,
+} from './keys.ts';
 
 describe('keys', () => {
   it('generates distinct prefixed keys with 192 random bits', () => {
@@ -23,5 +31,34 @@ describe('keys', () => {
     expect(await secretsEqual('token', 'token')).toBe(true);
     expect(await secretsEqual('token', 'tokem')).toBe(false);
     expect(await secretsEqual('token', 'token-and-more')).toBe(false);
+  });
+});
+
+describe('scopes', () => {
+  it('gives a secret key read and write, a write key nothing', () => {
+    expect(defaultScopes('secret')).toEqual(['read', 'write']);
+    expect(defaultScopes('write')).toEqual([]);
+  });
+
+  it.each([
+    ['GET', 'read'],
+    ['HEAD', 'read'],
+    ['get', 'read'],
+    ['POST', 'write'],
+    ['PUT', 'write'],
+    ['PATCH', 'write'],
+    ['DELETE', 'write'],
+  ])('needs %s → %s', (method, scope) => {
+    expect(scopeForMethod(method)).toBe(scope);
+  });
+});
+
+describe('last use', () => {
+  const T = Date.parse('2026-11-23T10:00:00.000Z');
+
+  it('records the first use, then at most once a minute', () => {
+    expect(shouldRecordUse(null, T)).toBe(true);
+    expect(shouldRecordUse(T, T + 59_999)).toBe(false);
+    expect(shouldRecordUse(T, T + 60_000)).toBe(true);
   });
 });

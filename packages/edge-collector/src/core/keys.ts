@@ -1,3 +1,5 @@
+import type { ApiKeyScope } from '@leadloop/schema';
+
 // API keys: random, shown once, stored only as SHA-256 hashes.
 
 export type KeyKind = 'write' | 'secret';
@@ -39,4 +41,29 @@ export async function secretsEqual(a: string, b: string): Promise<boolean> {
 /** A short random identifier for rows we create (`site_…`, `key_…`). */
 export function generateId(prefix: string): string {
   return `${prefix}_${base64url(crypto.getRandomValues(new Uint8Array(12)))}`;
+}
+
+/**
+ * The scopes a key is created with when none are asked for: a secret key reads and writes; a write
+ * key has none, since it only sends events to /v1/collect and sits in every page's source.
+ */
+export function defaultScopes(kind: KeyKind): ApiKeyScope[] {
+  return kind === 'secret' ? ['read', 'write'] : [];
+}
+
+/** The name the keys made with a site get. */
+export const FIRST_KEY_NAME = 'Default';
+
+/** The scope a REST request needs: reading for GET and HEAD, writing for anything else. */
+export function scopeForMethod(method: string): ApiKeyScope {
+  const upper = method.toUpperCase();
+  return upper === 'GET' || upper === 'HEAD' ? 'read' : 'write';
+}
+
+/** `last_used_at` is kept to the minute: enough to tell a key in use from a forgotten one. */
+export const LAST_USE_RESOLUTION_MS = 60_000;
+
+/** Whether a request at `now` should record the key's use (at most once a minute). */
+export function shouldRecordUse(lastUsedAt: number | null, now: number): boolean {
+  return lastUsedAt === null || now - lastUsedAt >= LAST_USE_RESOLUTION_MS;
 }

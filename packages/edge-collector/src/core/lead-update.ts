@@ -10,6 +10,7 @@ import {
   scoreLead,
   strongestCrmStatus,
 } from './scoring.ts';
+import { isServerPayload } from './server-event.ts';
 import {
   type IdentifierRow,
   type IdentifyingEvent,
@@ -111,7 +112,11 @@ export function identifyingEvents(
   for (const event of batch) {
     if (event.bot) continue;
     const traits = event.payload.traits;
-    const identifiers = identifiersOf(isJsonObject(traits) ? traits : undefined, settings);
+    // External ids identify only in what a backend sent; a browser could claim anyone's.
+    const identifiers = identifiersOf(isJsonObject(traits) ? traits : undefined, {
+      ...settings,
+      trustExternalId: settings.trustExternalId || isServerPayload(event.payload),
+    });
     if (identifiers.length > 0)
       found.push({
         id: event.id,
@@ -401,8 +406,14 @@ export function planLeadUpdate(input: LeadUpdateInput): LeadUpdatePlan {
       patch?.owner !== undefined
         ? patch.owner
         : (previous?.owner ?? absorbed.find((lead) => lead.owner)?.owner ?? null);
-    const stageAt = patch?.status ? patch.at : (previous?.stageAt ?? null);
-    const setStatus = patch?.status ?? (previous?.stageAt ? previous.status : undefined);
+    // An outcome older than the stage already set (a CRM replaying history) changes nothing:
+    // at the same instant the first one stands.
+    const newStatus =
+      patch?.status && !(previous?.stageAt != null && patch.at <= previous.stageAt)
+        ? patch.status
+        : undefined;
+    const stageAt = newStatus ? patch!.at : (previous?.stageAt ?? null);
+    const setStatus = newStatus ?? (previous?.stageAt ? previous.status : undefined);
     const email = firstOf(identifiers, 'email');
     const phone = firstOf(identifiers, 'phone');
     const facts = {
@@ -415,8 +426,8 @@ export function planLeadUpdate(input: LeadUpdateInput): LeadUpdatePlan {
     // A CRM stage stands: the one just set, else the best one (when leads merged); below it the
     // history decides, never under a status set through the API.
     const crm =
-      patch?.status && isCrmStatus(patch.status)
-        ? patch.status
+      newStatus && isCrmStatus(newStatus)
+        ? newStatus
         : strongestCrmStatus(
             [previous?.status, ...absorbed.map((lead) => lead.status)].filter(isDefined),
           );

@@ -53,5 +53,6 @@ export function leadView(
     createdAt: new Date(row.createdAt).toISOString(),
     updatedAt: new Date(row.updatedAt).toISOString(),
     mergedInto: row.mergedInto,
+    owner: row.owner,
   };
 }

@@ -51,6 +51,20 @@ describe('scoreLead with the default rules', () => {
     expect(result).toMatchObject({ score: 105, fit: 0, engagement: 105 });
   });
 
+  it('counts a return visit only for a session with a pageview, not for a server event', () => {
+    const result = score([
+      event('pageview', { sessionId: 's1' }),
+      event('track', { sessionId: 'srvs_call', name: 'call_completed' }),
+      event('identify', { sessionId: 'srvs_crm' }),
+    ]);
+    expect(result.reasons.find((reason) => reason.group === 'return visits')).toBeUndefined();
+    const again = score([
+      event('pageview', { sessionId: 's1' }),
+      event('pageview', { sessionId: 's2' }),
+    ]);
+    expect(again.reasons).toContainEqual({ group: 'return visits', points: 3 });
+  });
+
   it('halves engagement every 30 days', () => {
     const fresh = score([event('form_submit')]);
     const month = score([event('form_submit', { occurredAt: NOW - 30 * DAY })]);

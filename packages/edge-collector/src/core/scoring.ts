@@ -38,11 +38,18 @@ export type Score = { score: number; fit: number; engagement: number; reasons: S
 const byTime = (a: ScoringEvent, b: ScoringEvent) =>
   a.occurredAt - b.occurredAt || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 
-/** A lead's sessions after its first, as `return_visit` events at each session's first event. */
+/**
+ * A lead's visits after its first, as `return_visit` events at each visit's first event. A visit
+ * is a session with a pageview: a server's call or identify (its own session) is none.
+ */
 function returnVisits(events: readonly ScoringEvent[]): ScoringEvent[] {
+  const visits = new Set(
+    events.filter((event) => event.type === 'pageview').map((event) => event.sessionId),
+  );
   const firstOfSession = new Map<string, ScoringEvent>();
   for (const event of events) {
-    if (!firstOfSession.has(event.sessionId)) firstOfSession.set(event.sessionId, event);
+    if (visits.has(event.sessionId) && !firstOfSession.has(event.sessionId))
+      firstOfSession.set(event.sessionId, event);
   }
   return [...firstOfSession.values()]
     .slice(1)

@@ -11,4 +11,14 @@ interface Env {
    * test sees the whole schedule in seconds. Production always uses the documented schedule.
    */
   LEADLOOP_WEBHOOK_RETRY_SECONDS?: string;
+  /**
+   * Requests per secret key on the REST API (wrangler.toml `[[ratelimits]]`): over the limit, 429
+   * with Retry-After. Optional: tests hand the worker the generated Cloudflare.Env, which only
+   * `wrangler types` can teach about it (then drop this line).
+   */
+  API_RATE_LIMIT?: RateLimit;
+  /** `off` turns the API rate limit off, `on` on. Unset: on in production, off in development. */
+  LEADLOOP_RATE_LIMIT?: string;
+  /** Seconds: the `simple.period` of API_RATE_LIMIT, sent as Retry-After (default 60). */
+  LEADLOOP_RATE_LIMIT_PERIOD?: string;
 }

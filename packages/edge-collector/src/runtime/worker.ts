@@ -2,6 +2,8 @@ import sdkScript, { etag } from '@leadloop/sdk/script';
 import type { Hono } from 'hono';
 import { createApp, type Environment } from '../app.ts';
 import type { EventMessage } from '../core/event-record.ts';
+import { IDEMPOTENCY_KEEP_MS } from '../core/idempotency.ts';
+import { configuredRateLimit } from '../http/rate-limit.ts';
 import { D1Store } from '../store/d1.ts';
 import { connectForWork, connectPerOperation, PostgresStore } from '../store/postgres.ts';
 import type { Store } from '../store/types.ts';
@@ -80,6 +82,11 @@ function appFor(env: Env): Hono {
     events: queueSink(env.EVENTS as Queue<EventMessage>),
     delivery,
     speedToLead: speedToLead(store, delivery),
+    rateLimit: configuredRateLimit(env.API_RATE_LIMIT, {
+      development: isDevelopment(env),
+      setting: env.LEADLOOP_RATE_LIMIT,
+      periodSeconds: env.LEADLOOP_RATE_LIMIT_PERIOD,
+    }),
     config: {
       environment: isDevelopment(env) ? 'development' : ('production' as Environment),
       adminToken: env.LEADLOOP_ADMIN_TOKEN,
@@ -97,10 +104,12 @@ export default {
   async scheduled(controller, env, _ctx) {
     const { store, close } = batchStoreFor(env);
     try {
-      // Daily: rescore every lead as its engagement fades. Every minute: the webhook sweep.
-      if (controller.cron === DAILY_RESCORE_CRON)
+      // Daily: rescore every lead as its engagement fades, and forget kept Idempotency-Key
+      // answers older than their day. Every minute: the webhook sweep.
+      if (controller.cron === DAILY_RESCORE_CRON) {
         await rescoreAllSites(store, queueSink(env.EVENTS as Queue<EventMessage>));
-      else await sweepWebhooks(store, deliveryOptions(env));
+        await store.idempotency.purgeExpired(Date.now() - IDEMPOTENCY_KEEP_MS);
+      } else await sweepWebhooks(store, deliveryOptions(env));
     } finally {
       await close();
     }

@@ -19,7 +19,7 @@ import { type CostStore, costStore } from './cost-store.ts';
 import { type IdempotencyStore, idempotencyStore } from './idempotency-store.ts';
 import { inList } from './identity-sql.ts';
 import { identityStore } from './identity-store.ts';
-import { type KeyStore, keyStore } from './key-store.ts';
+import { firstKeyRow, type KeyStore, keyStore } from './key-store.ts';
 import { type LeadQueryStore, leadQueryStore } from './lead-query-store.ts';
 import { ingestStatements, rowJson } from './merge-sql.ts';
 import {
@@ -127,9 +127,7 @@ export class D1Store implements Store {
     const [inserted] = await this.db.batch([
       this.db.insert(sites).values(site).returning(),
       ...origins.map((origin) => this.db.insert(siteOrigins).values({ siteId: site.id, origin })),
-      ...keys.map((key) =>
-        this.db.insert(apiKeys).values({ ...key, siteId: site.id, createdAt: site.createdAt }),
-      ),
+      ...keys.map((key) => this.db.insert(apiKeys).values(firstKeyRow(key, site))),
     ]);
     return toSite(inserted[0]!);
   }

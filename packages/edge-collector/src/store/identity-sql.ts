@@ -362,6 +362,10 @@ export function erasureStatements(
         sql`DELETE FROM webhook_deliveries WHERE site_id = ${siteId} AND change_id IN ${list}`,
     ),
     sql`DELETE FROM outbox WHERE site_id = ${siteId} AND lead_id IN ${erasedLeads}`,
+    sql`DELETE FROM conversions WHERE site_id = ${siteId} AND lead_id IN ${erasedLeads}`,
+    // Kept API answers about the lead (a conversion's, with its properties) go too: a lead id is
+    // random and unique, so it names only this person's answers.
+    sql`DELETE FROM idempotency_keys WHERE site_id = ${siteId} AND ${sql.raw(dialect === 'sqlite' ? 'instr' : 'strpos')}(body, ${`"${leadId}"`}) > 0`,
     ...sliced(
       announcements,
       (list) => sql`DELETE FROM outbox WHERE site_id = ${siteId} AND id IN ${list}`,

@@ -19,7 +19,7 @@ import { type CostStore, costStore } from './cost-store.ts';
 import { type IdempotencyStore, idempotencyStore } from './idempotency-store.ts';
 import { inList } from './identity-sql.ts';
 import { identityStore, type SqlRunner } from './identity-store.ts';
-import { type KeyStore, keyStore } from './key-store.ts';
+import { firstKeyRow, type KeyStore, keyStore } from './key-store.ts';
 import { type LeadQueryStore, leadQueryStore } from './lead-query-store.ts';
 import { ingestStatements, rowsJson } from './merge-sql.ts';
 import {
@@ -156,9 +156,7 @@ export class PostgresStore implements Store {
             .insert(siteOrigins)
             .values(origins.map((origin) => ({ siteId: site.id, origin })));
         if (keys.length > 0)
-          await tx
-            .insert(apiKeys)
-            .values(keys.map((key) => ({ ...key, siteId: site.id, createdAt: site.createdAt })));
+          await tx.insert(apiKeys).values(keys.map((key) => firstKeyRow(key, site)));
         return toSite(inserted!);
       }),
     );

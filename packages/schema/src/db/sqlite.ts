@@ -304,6 +304,8 @@ export const outbox = sqliteTable(
   (table) => [
     primaryKey({ columns: [table.siteId, table.id] }),
     index('outbox_time_idx').on(table.siteId, table.occurredAt),
+    // A lead's timeline reads its score and status changes from here.
+    index('outbox_lead_idx').on(table.siteId, table.leadId, table.occurredAt),
     // What the relay and its minute sweep look for: small, since rows leave it within seconds.
     index('outbox_unrelayed_idx').on(table.siteId).where(sql`relayed_at IS NULL`),
   ],

@@ -32,6 +32,8 @@ export function createSite({ store, now = Date.now }: AppDeps): Handler {
       },
       keys,
     );
+    // The keys appear here and never again: no cache may keep them.
+    c.header('cache-control', 'no-store');
     return c.json({ site, writeKey, secretKey }, 201);
   };
 }

@@ -7,10 +7,11 @@ import type { AppDeps } from '../../app.ts';
 import { requestGeo } from '../../core/enrichment.ts';
 import { toEventRecord, toRefusedEvent } from '../../core/event-record.ts';
 import { firstPartyCookie } from '../../core/first-party-cookie.ts';
-import { sha256Hex } from '../../core/keys.ts';
+import { sha256Hex, visiblePrefix } from '../../core/keys.ts';
 import { isOriginAllowed, originPatterns } from '../../core/origins.ts';
 import { canAnnounce } from '../../runtime/speed-to-lead.ts';
 import { cachedWriteKeyLookup } from '../../store/write-key-cache.ts';
+import { afterResponse, errorMessage } from '../after-response.ts';
 import {
   forbidden,
   payloadTooLarge,
@@ -36,20 +37,23 @@ const readableErrors: MiddlewareHandler = async (c, next) => {
  * `POST /v1/collect`: the SDK's batches, authenticated by the site's public write key. Served from
  * the site's own domain, it also sets the anonymous-id cookie (see core/first-party-cookie.ts).
  */
-/** Runs work after the answer is sent (waitUntil); without an execution context, just runs it. */
-function afterResponse(c: Context, work: Promise<void>): void {
-  const settled = work.catch((error) =>
-    console.error('speed to lead failed; the queue will do it', errorMessage(error)),
-  );
-  try {
-    c.executionCtx.waitUntil(settled);
-  } catch {
-    // No execution context (a unit test's app.request): the promise runs on its own.
-  }
-}
 
-const errorMessage = (error: unknown) =>
-  (error instanceof Error ? error.message : String(error)).slice(0, 300);
+/**
+ * A secret key sent from a browser (an `Origin` header) sits in a page anyone can read: refuse it
+ * loudly (403) instead of as a malformed write key, so the developer learns to revoke it.
+ */
+function refuseSecretKeyInPage(c: Context, body: unknown): void {
+  if (c.req.header('origin') === undefined) return;
+  const fromHeader = /^Bearer\s+(sk_\S*)$/i.exec(c.req.header('authorization') ?? '')?.[1];
+  const writeKey = (body as { writeKey?: unknown } | null)?.writeKey;
+  const fromBody =
+    typeof writeKey === 'string' && writeKey.startsWith('sk_') ? writeKey : undefined;
+  const secretKey = fromHeader ?? fromBody;
+  if (secretKey === undefined) return;
+  throw forbidden(
+    `A secret key (${visiblePrefix(secretKey)}…) must never be in a web page: anyone can read it there. Revoke it now (DELETE /v1/admin/sites/{siteId}/keys/{keyId}) and send the site's public write key pk_… instead.`,
+  );
+}
 
 export function collectRoutes({ store, events, speedToLead, now = Date.now }: AppDeps): Hono {
   const app = new Hono();
@@ -79,6 +83,7 @@ export function collectRoutes({ store, events, speedToLead, now = Date.now }: Ap
     async (c) => {
       const receivedAt = now();
       const body = await readJsonBody(c.req.raw);
+      refuseSecretKeyInPage(c, body);
       const parsed = parseCollectBatch(body);
       if (!parsed.ok) throw validationFailed(parsed.errors);
       const { batch, rejected } = parsed;
@@ -114,7 +119,12 @@ export function collectRoutes({ store, events, speedToLead, now = Date.now }: Ap
           console.error('event hand-over failed', errorMessage(error));
           throw serviceUnavailable('Events could not be stored; retry later.', RETRY_AFTER_SECONDS);
         }
-        if (speedToLead && canAnnounce(records)) afterResponse(c, speedToLead(site, records));
+        if (speedToLead && canAnnounce(records))
+          afterResponse(
+            c,
+            speedToLead(site, records),
+            'speed to lead failed; the queue will do it',
+          );
       }
       const cookie = firstPartyCookie({
         url: c.req.url,

@@ -12,9 +12,10 @@ const RETRY_AFTER_SECONDS = 5;
  * take their defaults); a bad rule set is refused with its field paths and the old one stays in
  * force. Every lead is then rescored in the background, a page at a time.
  */
-export function scoringRoutes({ store, events, now = Date.now }: AppDeps): Hono<SecretKeyEnv> {
+export function scoringRoutes(deps: AppDeps): Hono<SecretKeyEnv> {
+  const { store, events, now = Date.now } = deps;
   return new Hono<SecretKeyEnv>()
-    .use(requireSecretKey(store))
+    .use(requireSecretKey(deps))
     .get('/', async (c) => c.json(await store.leads.getScoringRules(c.get('site').id)))
     .put('/', async (c) => {
       const parsed = scoringRulesSchema.safeParse(await readJsonBody(c.req.raw));

@@ -1,8 +1,8 @@
 import {
   createWebhookSchema,
   listWebhookDeliveriesQuerySchema,
+  listWebhooksQuerySchema,
   rotateWebhookSecretSchema,
-  toFieldErrors,
   updateWebhookSchema,
   type Webhook,
   type WebhookDelivery,
@@ -10,19 +10,23 @@ import {
   type WebhookList,
 } from '@leadloop/schema';
 import { Hono } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
-import { z } from 'zod';
 import type { AppDeps } from '../../app.ts';
 import { generateId } from '../../core/keys.ts';
+import { decodeCursor, encodeCursor } from '../../core/page-cursor.ts';
 import { webhookBody } from '../../core/webhook-delivery-policy.ts';
 import type { WebhookRow } from '../../core/webhook-fanout.ts';
 import { generateWebhookSecret } from '../../core/webhook-signature.ts';
 import { checkWebhookUrl } from '../../core/webhook-url.ts';
 import { attemptDelivery, type DeliveryOptions } from '../../runtime/webhook-deliverer.ts';
 import type { AttemptRow, DeliveryRow } from '../../store/webhook-store.ts';
-import { payloadTooLarge, resourceNotFound, validationFailed } from '../problem.ts';
-import { readJsonBody } from '../read-json.ts';
+import { resourceNotFound, validationFailed } from '../problem.ts';
 import { requireSecretKey, type SecretKeyEnv } from '../secret-key-auth.ts';
+import {
+  badCursor,
+  limitBody as limitRequestBody,
+  parseJsonBody,
+  parseQuery,
+} from '../validate.ts';
 
 // `/v1/webhooks`: subscriptions (the secret is shown once, at creation or rotation), a test
 // event, and the delivery log; `/v1/webhook-deliveries/{id}`: one delivery, and redelivery.
@@ -63,43 +67,13 @@ export function deliveryView(delivery: DeliveryRow, attempts: AttemptRow[]): Web
   };
 }
 
-/** Cursors are `<epoch ms>_<id>` of the last row of the previous page. */
-const cursorSchema = z
-  .string()
-  .regex(/^\d{1,15}_[A-Za-z0-9_-]{1,100}$/, { message: 'Expected a cursor from a previous page' });
-const toCursor = (row: { createdAt: number; id: string }) => `${row.createdAt}_${row.id}`;
+/** Lists page by creation time, then id: a cursor is the last row's pair, opaque to clients. */
+const toCursor = (row: { createdAt: number; id: string }) => encodeCursor([row.createdAt, row.id]);
 function fromCursor(cursor: string | undefined) {
   if (cursor === undefined) return null;
-  const parsed = cursorSchema.safeParse(cursor);
-  if (!parsed.success)
-    throw validationFailed(
-      [{ path: 'cursor', message: parsed.error.issues[0]!.message }],
-      'The query parameters are invalid.',
-    );
-  const split = cursor.indexOf('_');
-  return { createdAt: Number(cursor.slice(0, split)), id: cursor.slice(split + 1) };
-}
-
-const listQuerySchema = z.strictObject({
-  limit: z.coerce.number().int().min(1).max(100).default(25),
-  cursor: z.string().optional(),
-});
-
-function parseQuery<T extends z.ZodType>(schema: T, query: Record<string, string>): z.infer<T> {
-  const parsed = schema.safeParse(query);
-  if (!parsed.success)
-    throw validationFailed(toFieldErrors(parsed.error), 'The query parameters are invalid.');
-  return parsed.data;
-}
-
-async function parseBody<T extends z.ZodType>(schema: T, request: Request): Promise<z.infer<T>> {
-  // An empty body is an empty object: `POST …/rotate-secret` needs none.
-  const empty = request.body === null || request.headers.get('content-length') === '0';
-  const body = empty ? {} : await readJsonBody(request);
-  const parsed = schema.safeParse(body);
-  if (!parsed.success)
-    throw validationFailed(toFieldErrors(parsed.error), 'The request body is invalid.');
-  return parsed.data;
+  const decoded = decodeCursor(cursor, ['integer', 'string']);
+  if (!decoded) throw badCursor();
+  return { createdAt: decoded[0], id: decoded[1] };
 }
 
 /** Outside development, an endpoint on a private or metadata address is refused at once. */
@@ -108,14 +82,10 @@ function assertDeliverable(url: string, delivery: DeliveryOptions): void {
   if (!check.ok) throw validationFailed([{ path: 'url', message: check.reason }]);
 }
 
-const limitBody = bodyLimit({
-  maxSize: MAX_BODY_BYTES,
-  onError: () => {
-    throw payloadTooLarge(MAX_BODY_BYTES);
-  },
-});
+const limitBody = limitRequestBody(MAX_BODY_BYTES);
 
-export function webhookRoutes({ store, delivery, now = Date.now }: AppDeps): Hono<SecretKeyEnv> {
+export function webhookRoutes(deps: AppDeps): Hono<SecretKeyEnv> {
+  const { store, delivery, now = Date.now } = deps;
   const find = async (siteId: string, id: string) => {
     const row = await store.webhooks.getWebhook(siteId, id);
     if (!row) throw resourceNotFound(`No webhook ${id} on this site.`);
@@ -123,10 +93,10 @@ export function webhookRoutes({ store, delivery, now = Date.now }: AppDeps): Hon
   };
 
   return new Hono<SecretKeyEnv>()
-    .use(requireSecretKey(store))
+    .use(requireSecretKey(deps))
     .use(limitBody)
     .post('/', async (c) => {
-      const input = await parseBody(createWebhookSchema, c.req.raw);
+      const input = await parseJsonBody(createWebhookSchema, c.req.raw);
       assertDeliverable(input.url, delivery);
       const at = now();
       const row: WebhookRow = {
@@ -151,7 +121,7 @@ export function webhookRoutes({ store, delivery, now = Date.now }: AppDeps): Hon
       return c.json({ ...webhookView(row), secret: row.secret }, 201);
     })
     .get('/', async (c) => {
-      const { limit, cursor } = parseQuery(listQuerySchema, c.req.query());
+      const { limit, cursor } = parseQuery(listWebhooksQuerySchema, c.req.query());
       const rows = await store.webhooks.listWebhooks(
         c.get('site').id,
         fromCursor(cursor),
@@ -166,7 +136,7 @@ export function webhookRoutes({ store, delivery, now = Date.now }: AppDeps): Hon
     })
     .get('/:id', async (c) => c.json(webhookView(await find(c.get('site').id, c.req.param('id')))))
     .patch('/:id', async (c) => {
-      const input = await parseBody(updateWebhookSchema, c.req.raw);
+      const input = await parseJsonBody(updateWebhookSchema, c.req.raw);
       const row = await find(c.get('site').id, c.req.param('id'));
       if (input.url !== undefined) assertDeliverable(input.url, delivery);
       const updated: WebhookRow = {
@@ -193,7 +163,9 @@ export function webhookRoutes({ store, delivery, now = Date.now }: AppDeps): Hon
       return c.body(null, 204);
     })
     .post('/:id/rotate-secret', async (c) => {
-      const { graceSeconds } = await parseBody(rotateWebhookSecretSchema, c.req.raw);
+      const { graceSeconds } = await parseJsonBody(rotateWebhookSecretSchema, c.req.raw, {
+        emptyIsObject: true,
+      });
       const row = await find(c.get('site').id, c.req.param('id'));
       const at = now();
       const rotated: WebhookRow = {
@@ -256,18 +228,15 @@ export function webhookRoutes({ store, delivery, now = Date.now }: AppDeps): Hon
     });
 }
 
-export function webhookDeliveryRoutes({
-  store,
-  delivery,
-  now = Date.now,
-}: AppDeps): Hono<SecretKeyEnv> {
+export function webhookDeliveryRoutes(deps: AppDeps): Hono<SecretKeyEnv> {
+  const { store, delivery, now = Date.now } = deps;
   const find = async (siteId: string, id: string) => {
     const found = await store.webhooks.getDelivery(siteId, id);
     if (!found) throw resourceNotFound(`No webhook delivery ${id} on this site.`);
     return found;
   };
   return new Hono<SecretKeyEnv>()
-    .use(requireSecretKey(store))
+    .use(requireSecretKey(deps))
     .get('/:id', async (c) => {
       const { delivery: row, attempts } = await find(c.get('site').id, c.req.param('id'));
       return c.json(deliveryView(row, attempts));

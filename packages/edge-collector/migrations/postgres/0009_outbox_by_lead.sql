@@ -1,0 +1,1 @@
+CREATE INDEX "outbox_lead_idx" ON "outbox" USING btree ("site_id","lead_id","occurred_at");

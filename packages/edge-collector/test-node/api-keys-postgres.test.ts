@@ -1,0 +1,4 @@
+import { describeApiKeys } from './api-keys-suite.ts';
+import { freshPostgresStore } from './fresh-database.ts';
+
+describeApiKeys('Postgres', freshPostgresStore('api_keys'));

@@ -1,0 +1,4 @@
+import { describeConversions } from '../test/conversions-suite.ts';
+import { freshPostgresStore } from './fresh-database.ts';
+
+describeConversions('Postgres', freshPostgresStore('conversions'));
