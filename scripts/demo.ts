@@ -112,12 +112,14 @@ Leadloop is running on local workerd with a local D1 database.
   Collector      ${collector.url}   (GET /healthz, GET /leadloop.js, POST /v1/collect)
   Site           ${site.site.id}  "${site.site.name}"
   Write key      ${site.writeKey}   (public: goes in the script tag)
-  Secret key     ${site.secretKey}   (REST API: /v1/leads, /v1/scoring, /v1/webhooks)
+  Secret key     ${site.secretKey}   (REST API: /v1/leads, /v1/conversions, /v1/webhooks, …)
+  API reference  ${collector.url}/docs   (OpenAPI 3.1: ${collector.url}/v1/openapi.json)
   Webhooks       http://127.0.0.1:${webhookPort}/   (the example receiver: verified events print below)
-  Admin token    ${adminToken}   (POST /v1/admin/sites)
+  Admin token    ${adminToken}   (/v1/admin/*, and the CLI: LEADLOOP_ADMIN_TOKEN=… pnpm leadloop sites list)
 
 Fill in the page's form: its signed webhooks print here within a second. Then read the lead:
   curl -s -H 'Authorization: Bearer ${site.secretKey}' '${collector.url}/v1/leads?limit=5'
+  LEADLOOP_URL=${collector.url} LEADLOOP_SECRET_KEY=${site.secretKey} npx --yes pnpm@10 --filter @leadloop/example-api run new-mqls
 
 Stored events and sessions (from packages/edge-collector):
   npx wrangler d1 execute DB --local --command "SELECT type, page_url, browser FROM events ORDER BY occurred_at DESC LIMIT 5"

@@ -13,9 +13,15 @@ const collectorDir = fileURLToPath(new URL('..', import.meta.url));
  * Node tests that need what workerd tests cannot have: local HTTP servers to deliver to.
  */
 export function freshD1Store(): () => D1Store {
+  return freshD1().store;
+}
+
+/** A fresh local D1 as a store, and as the raw database (to read every table in a test). */
+export function freshD1(): { store: () => D1Store; database: () => D1Database } {
   const state = {
     dir: undefined as string | undefined,
     store: undefined as D1Store | undefined,
+    database: undefined as D1Database | undefined,
     dispose: undefined as (() => Promise<void>) | undefined,
   };
   beforeAll(async () => {
@@ -33,10 +39,11 @@ export function freshD1Store(): () => D1Store {
       }
     }
     state.store = new D1Store(proxy.env.DB);
+    state.database = proxy.env.DB;
   }, 60_000);
   afterAll(async () => {
     await state.dispose?.();
     if (state.dir) await rm(state.dir, { recursive: true, force: true });
   });
-  return () => state.store!;
+  return { store: () => state.store!, database: () => state.database! };
 }

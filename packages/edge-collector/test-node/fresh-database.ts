@@ -7,6 +7,14 @@ import { connectPool, PostgresStore } from '../src/store/postgres.ts';
  * throwaway server the run shares, and a store on it once `beforeAll` has run.
  */
 export function freshPostgresStore(prefix: string): () => PostgresStore {
+  return freshPostgres(prefix).store;
+}
+
+/** A fresh Postgres database as a store, and its connection pool (to read every table). */
+export function freshPostgres(prefix: string): {
+  store: () => PostgresStore;
+  pool: () => ReturnType<typeof connectPool>;
+} {
   const pool = { current: undefined as ReturnType<typeof connectPool> | undefined };
   beforeAll(async () => {
     const url = new URL(inject('databaseUrl'));
@@ -22,5 +30,5 @@ export function freshPostgresStore(prefix: string): () => PostgresStore {
   afterAll(async () => {
     await pool.current?.end();
   });
-  return () => new PostgresStore(pool.current!);
+  return { store: () => new PostgresStore(pool.current!), pool: () => pool.current! };
 }
