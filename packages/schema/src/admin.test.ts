@@ -37,13 +37,11 @@ describe('createSiteSchema', () => {
 
   it('refuses an unknown key, so a typo never passes silently', () => {
     const errors = errorsOf({ name: 'Acme', allowedOrigins: [ORIGIN], allowedOrigin: [ORIGIN] });
-    expect(errors).toHaveLength(1);
-    expect(errors[0]!.path).toBe('');
-    expect(errors[0]!.message).toContain('allowedOrigin');
+    expect(errors).toEqual([{ path: 'allowedOrigin', message: 'Unknown field' }]);
   });
 
   it('refuses a misspelt optional key', () => {
-    expect(pathsOf(site({ timeZone: 'Europe/Paris' }))).toEqual(['']);
+    expect(pathsOf(site({ timeZone: 'Europe/Paris' }))).toEqual(['timeZone']);
   });
 
   it.each([
@@ -251,7 +249,7 @@ describe('createApiKeySchema', () => {
     [{ kind: 'secret', scopes: 'read' }, ['scopes']],
     [{ kind: 'secret', name: 7 }, ['name']],
     [{ kind: 'secret', name: 'n'.repeat(101) }, ['name']],
-    [{ kind: 'secret', scope: ['read'] }, ['']],
+    [{ kind: 'secret', scope: ['read'] }, ['scope']],
     [null, ['']],
   ])('names the invalid field of %j', (input, paths) => {
     expect(keyPaths(input)).toEqual(paths);
