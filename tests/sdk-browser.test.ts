@@ -2,7 +2,7 @@
 // the collector keeps of it. One collector, one browser and one fixture server for the whole file;
 // every test has its own browser context, hence its own visitor.
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { freePort } from '../packages/edge-collector/local/dev-server.ts';
 import {
   type CollectLog,
@@ -78,6 +78,30 @@ function byId(stored: StoredEvent[], id: string): StoredEvent {
   return event;
 }
 
+/**
+ * Every collect request the browser sends, beacons included (DevTools reports no request of a page
+ * that is leaving, so `recordCollect` misses those), seen through a browser-wide Fetch interception
+ * that can also hold a request back until `hold` resolves.
+ */
+async function interceptCollect(hold: (body: string) => Promise<void> | undefined) {
+  const cdp = await browser.newBrowserCDPSession();
+  const bodies: string[] = [];
+  cdp.on('Fetch.requestPaused', async ({ requestId, request }) => {
+    const body = request.postData ?? '';
+    bodies.push(body);
+    await hold(body);
+    await cdp.send('Fetch.continueRequest', { requestId }).catch(() => {});
+  });
+  await cdp.send('Fetch.enable', {
+    patterns: [{ urlPattern: `${stack.collector.url}/v1/collect` }],
+  });
+  return {
+    /** How many requests carried the event `id`. */
+    requestsWith: (id: string) => bodies.filter((body) => body.includes(id)).length,
+    stop: () => cdp.detach(),
+  };
+}
+
 /** Submits a form without a submit button, as a user pressing Enter would. */
 const submit = (page: Page, formId: string) =>
   page.evaluate((id) => (document.getElementById(id) as HTMLFormElement).requestSubmit(), formId);
@@ -99,14 +123,30 @@ const keepAppLinksInPage = (page: Page) =>
 describe('the SDK in Chromium, against the local collector', () => {
   it('delivers the form_submit of forms that navigate away, with traits and no password', async () => {
     const { context, page, log } = await newVisitor();
+    // The first form's request is held until its page is gone: the page never sees the answer.
+    let release!: () => void;
+    const pageLeft = new Promise<void>((resolve) => (release = resolve));
+    let held = false;
+    const collect = await interceptCollect((body) => {
+      if (held || !body.includes('"form_submit"')) return;
+      held = true;
+      return pageLeft;
+    });
+    onTestFinished(async () => {
+      release();
+      await collect.stop();
+    });
     await open(page, `${origin}/form.html`);
     await page.fill('[name=name]', 'Ada Lovelace');
     await page.fill('[name=email]', 'ada@example.com');
     await page.fill('[name=phone]', '+1 555 010 2030');
     await page.fill('[name=password]', 'hunter2-secret');
     await page.fill('[name=message]', 'A quote for a roof, please');
+    // The pageview answered, so the form goes by its own fetch, not by a page-hide beacon.
+    await page.waitForFunction(() => localStorage.getItem('ll_q') === '[]');
     // The POST lands on a page without the SDK: only the page that left can deliver the event.
     await Promise.all([page.waitForURL(`${origin}/thanks`), page.click('button[type=submit]')]);
+    release();
     expect(fixtures.posts.at(-1)?.body).toContain('password=hunter2-secret');
     // form.submit() fires no submit event; the SDK catches it anyway.
     await open(page, `${origin}/form.html?again=1`);
@@ -151,6 +191,14 @@ describe('the SDK in Chromium, against the local collector', () => {
       phone: '+1 555 010 2030',
     });
     expect(JSON.stringify(stored)).not.toContain('hunter2');
+
+    // Sent once by each page that had it, never again by a page-hide flush of the page whose
+    // fetch carried it. The first: its fetch, whose answer the page never saw, and the next page
+    // with the SDK (form.html?again=1) from the retry queue. The second: its fetch only, answered
+    // or not before the page left, as no page with the SDK comes after it.
+    await until(() => collect.requestsWith(clicked!.id) >= 2, 'the next page sending it again');
+    expect(collect.requestsWith(clicked!.id)).toBe(2);
+    expect(collect.requestsWith(programmatic!.id)).toBe(1);
     await context.close();
   });
 

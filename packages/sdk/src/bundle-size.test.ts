@@ -17,6 +17,10 @@ import { describe, expect, it } from 'vitest';
  * no final newline: -40 B), the landing touch, the anonymous id and automatic capture written in
  * the client rather than behind functions called once (-35 B), Storage's named properties instead
  * of getItem/setItem (-13 B), `toJSON` for `toISOString`, shorter patterns and smaller rewrites.
+ * Then 3,070 B: ids from `crypto.randomUUID` (no blob URL round trip on load) and each event sent
+ * once (what a fetch carries stays out of page-hide beacons, and a beacon's events leave the
+ * queue), about +45 B, paid in part by `void 0` as a one-letter binding (-8 B) and smaller
+ * rewrites.
  */
 const CEILING_GZIP_BYTES = 3072;
 const TARGET_GZIP_BYTES = 3072;

@@ -326,6 +326,19 @@ describe('the anonymous id', () => {
     expect(cookie('ll_aid')).toBe(undefined);
   });
 
+  it('reads every cookie before it writes one when it stamps an event', async () => {
+    // A read after a write is a synchronous round trip to the browser process.
+    const client = await load();
+    const reads = vi.spyOn(document, 'cookie', 'get');
+    const writes = vi.spyOn(document, 'cookie', 'set');
+    client.track('later');
+    expect(reads).toHaveBeenCalled();
+    expect(writes).toHaveBeenCalled();
+    expect(Math.max(...reads.mock.invocationCallOrder)).toBeLessThan(
+      Math.min(...writes.mock.invocationCallOrder),
+    );
+  });
+
   it('starts a new id once the cookie is gone', async () => {
     const client = await load();
     await flush();
@@ -620,6 +633,50 @@ describe('form fills', () => {
       traits: { email: 'ada@example.com', phone: '+1 555 123 4567', name: 'Ada Lovelace' },
     });
     expect(Object.keys(form!.form.fields)).toHaveLength(4);
+  });
+
+  describe('that navigate away', () => {
+    /** The page leaves: pagehide, then visibilitychange to hidden. */
+    function leave() {
+      dispatchEvent(new Event('pagehide'));
+      Object.defineProperty(document, 'hidden', { configurable: true, value: true });
+      document.dispatchEvent(new Event('visibilitychange', { bubbles: true }));
+      unloadPage();
+      Reflect.deleteProperty(document, 'hidden');
+    }
+    /** How many requests carried the event `id`, by fetch or by beacon. */
+    const requestsWith = (id: string) =>
+      batches().filter((batch) => batch.events.some((event) => event.id === id)).length;
+
+    it('sends the form once when its fetch was answered before the page left', async () => {
+      await load();
+      document.body.innerHTML = FORM;
+      submit(document.querySelector('form')!);
+      await vi.advanceTimersByTimeAsync(0); // the answer
+      leave();
+      await load({}, 'https://www.example.com/thanks');
+      await flush();
+      const [form] = sentOfType('form_submit');
+      expect(requestsWith(form!.id)).toBe(1);
+      expect(beacon).not.toHaveBeenCalled();
+    });
+
+    it('leaves an unanswered form to its fetch on page hide, and the next page sends it again', async () => {
+      fetchMock.mockImplementationOnce(() => new Promise(() => {}));
+      await load();
+      document.body.innerHTML = FORM;
+      submit(document.querySelector('form')!);
+      leave();
+      // The fetch carries the pageview and the form; the page-hide flushes send neither again.
+      expect(fetchMock).toHaveBeenCalledTimes(1);
+      expect(beacon).not.toHaveBeenCalled();
+      const [form] = sentOfType('form_submit');
+      // The next page cannot know whether it arrived: it sends it again, same id.
+      await load({}, 'https://www.example.com/thanks');
+      await flush();
+      expect(requestsWith(form!.id)).toBe(2);
+      expect(sentOfType('form_submit')).toHaveLength(1);
+    });
   });
 
   it('sends no traits for a form without email or phone', async () => {

@@ -14,7 +14,6 @@ import { uuid } from './uuid.ts';
 declare const __SDK_VERSION__: string;
 
 const IDENTITY_KEYS = ['ll_aid', 'll_sid', 'll_ft', 'll_lt'];
-const CONSENT_COOKIE = 'll_consent';
 
 type Event = LeadloopEventInput;
 /** An event as capture code describes it; the client stamps ids, time, page and attribution. */
@@ -46,12 +45,12 @@ export function createClient(options: Options): Api {
   const idSeconds = (options.cookieDays ?? 365) * 86400;
   // Fragments hold tokens (`#access_token=…`) more often than routes: kept only for hash routing.
   const here = () => (hashRouting ? location.href : location.href.split('#')[0]!);
-  const landingUrl = here();
+  const landingUrl = here().slice(0, 8192); // cut to the collector's limit, as page.url is
   // Whether events may be stored and sent; undefined while consent is pending: nothing is stored,
   // events wait in memory. A refusal is remembered (a strictly necessary cookie), so the next page
   // sends nothing before the site's consent manager speaks again.
   let allowed: boolean | undefined =
-    getCookie(CONSENT_COOKIE) !== 'denied' &&
+    getCookie('ll_consent') !== 'denied' &&
     (options.consent === 'required'
       ? undefined
       : !(navigator as { globalPrivacyControl?: boolean }).globalPrivacyControl);
@@ -84,7 +83,7 @@ export function createClient(options: Options): Api {
       } catch {}
       if (external || campaignSignature(landingUrl))
         write<Touch>('ll_lt', {
-          landingPage: landingUrl.slice(0, 8192),
+          landingPage: landingUrl,
           referrer: external ? from.slice(0, 8192) : undefined,
           timestamp: loadedAt,
         });
@@ -116,24 +115,26 @@ export function createClient(options: Options): Api {
     // method from throwing into the page.
     const stamp = safe(() => {
       const last = read<Touch>('ll_lt');
+      // In this order: the cookies read before any is written, as a read after a write is a
+      // synchronous round trip to the browser process, and one before it is not.
       send(
         {
           ...fields,
-          id: uuid(),
-          timestamp,
-          // Written only when missing: a first-party collector refreshes the cookie with
-          // `Set-Cookie`, and rewriting it from script would bring back Safari's 7-day cap.
-          anonymousId: read('ll_aid') || write('ll_aid', uuid(), idSeconds),
-          sessionId: sessionId(),
-          page,
           attribution: {
+            // Cookieless means no cookies read either, the ad platforms' included.
+            adIds: cookieless ? {} : adIds(),
             // First touch: the first visit ever, even a direct one (then this page). Last: the
             // latest non-direct one, this landing's if it was one.
             first: read('ll_ft') ?? write('ll_ft', last ?? { landingPage: page.url, timestamp }),
             last,
-            // Cookieless means no cookies read either, the ad platforms' included.
-            adIds: cookieless ? {} : adIds(),
           },
+          id: uuid(),
+          timestamp,
+          page,
+          // Written only when missing: a first-party collector refreshes the cookie with
+          // `Set-Cookie`, and rewriting it from script would bring back Safari's 7-day cap.
+          anonymousId: read('ll_aid') || write('ll_aid', uuid(), idSeconds),
+          sessionId: sessionId(),
         } as Event,
         now,
       );
@@ -163,8 +164,7 @@ export function createClient(options: Options): Api {
     consent(state) {
       const denied = state === 'denied';
       // A refusal is kept as long as the anonymous id would have been.
-      if (!cookieless)
-        setCookie(CONSENT_COOKIE, state, denied ? idSeconds : -1, findCookieDomain());
+      if (!cookieless) setCookie('ll_consent', state, denied ? idSeconds : -1, findCookieDomain());
       if (denied) {
         erase(IDENTITY_KEYS);
         write('ll_q'); // and the events not yet sent
@@ -188,14 +188,12 @@ export function createClient(options: Options): Api {
     addEventListener('popstate', onNavigation);
     addEventListener('hashchange', onNavigation);
 
-    let lastForm: HTMLFormElement | undefined;
+    let lastForm: HTMLFormElement | 0 | undefined; // 0: none, in fewer bytes than undefined
     const onSubmit = safe((form: HTMLFormElement) => {
       // A page that validates on submit and then calls form.submit() submits twice: record once.
       if (form === lastForm) return;
       lastForm = form;
-      setTimeout(() => {
-        lastForm = undefined;
-      }, 1e3);
+      setTimeout(() => (lastForm = 0), 1e3);
       emit(formFill(form), true);
     });
     // Submit events come from forms; a synthetic one elsewhere fails safely in onSubmit.

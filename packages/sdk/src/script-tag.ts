@@ -27,5 +27,5 @@ safe(() => {
     (client[method as keyof Api] as (...a: unknown[]) => void)?.(...args);
   live.live = true;
   w.leadloop = live;
-  for (const args of queued) live(...args);
+  queued.map((args) => live(...args));
 })();

@@ -3,14 +3,14 @@ import { getCookie, setCookie } from './cookies.ts';
 // Where the SDK keeps its state: `ll_aid` / `ll_sid` in first-party cookies, touches and the retry
 // queue in localStorage — or everything in memory until `persist()` (cookieless mode, or consent
 // not given). Module state: one SDK per page.
-let memory: Record<string, unknown> | undefined = {};
+let memory: Record<string, unknown> | 0 = {}; // 0 once persisted: fewer bytes than undefined
 let domain: string | undefined;
 // The ids (`ll_aid`, `ll_sid`) are the only keys ending in `id`.
 const isCookie = (key: string) => key.endsWith('id');
 
 /** From now on, keep state in cookies on `domain` and in localStorage. */
 export function persist(cookieDomain: string | undefined): void {
-  memory = undefined;
+  memory = 0;
   domain = cookieDomain;
 }
 
@@ -42,9 +42,7 @@ export function write<T>(key: string, value?: T, seconds = -1): T {
 }
 
 /** Erases these keys, wherever they are kept. */
-export function erase(keys: string[]): void {
-  for (const key of keys) write(key);
-}
+export const erase = (keys: string[]) => keys.map((key) => write(key));
 
 /**
  * The registrable domain of `host` (`www.shop.co.uk` → `shop.co.uk`): the shortest parent domain

@@ -317,7 +317,7 @@ describe('answers', () => {
 });
 
 describe('leaving the page', () => {
-  it('sends the queue by beacon on pagehide, keeping it until a fetch confirms it', async () => {
+  it('sends the queue by beacon on pagehide, off the queue once the browser took it', async () => {
     const { send } = await start();
     send(event(1));
     send(event(2));
@@ -331,10 +331,11 @@ describe('leaving the page', () => {
       events: [event(1), event(2)],
     });
     expect(fetchMock).not.toHaveBeenCalled();
-    expect(queuedIds()).toEqual([1, 2]);
-    // The page stayed (bfcache): the next fetch resends the same events, same ids.
-    await vi.advanceTimersByTimeAsync(1000);
-    expect(fetched()).toEqual(beaconed());
+    expect(queuedIds()).toEqual([]);
+    // The page stayed (bfcache): nothing to send again.
+    await vi.advanceTimersByTimeAsync(10_000);
+    expect(fetchMock).not.toHaveBeenCalled();
+    expect(beacon).toHaveBeenCalledTimes(1);
   });
 
   it('sends by beacon when the page becomes hidden, not when it becomes visible', async () => {
@@ -356,6 +357,10 @@ describe('leaving the page', () => {
     expect(beacon).toHaveBeenCalledTimes(1);
     expect(fetched()).toEqual([[1]]);
     expect(fetchMock.mock.calls[0]![1].keepalive).toBe(true);
+    // A refused beacon is no delivery: the event waits for the fetch's answer.
+    expect(queuedIds()).toEqual([1]);
+    await vi.advanceTimersByTimeAsync(0);
+    expect(queuedIds()).toEqual([]);
   });
 
   it('falls back to fetch where there is no sendBeacon', async () => {
@@ -372,5 +377,101 @@ describe('leaving the page', () => {
     await vi.advanceTimersByTimeAsync(10_000);
     expect(beacon).not.toHaveBeenCalled();
     expect(fetchMock).not.toHaveBeenCalled();
+  });
+});
+
+describe('sending each event once', () => {
+  /** What a page does as it leaves: pagehide, then visibilitychange to hidden. */
+  function leave() {
+    dispatchEvent(new Event('pagehide'));
+    Object.defineProperty(document, 'hidden', { configurable: true, value: true });
+    document.dispatchEvent(new Event('visibilitychange', { bubbles: true }));
+  }
+
+  it('sends the queue once when pagehide and visibilitychange both flush it', async () => {
+    const { send } = await start();
+    send(event(1));
+    leave();
+    expect(beaconed()).toEqual([[1]]);
+    expect(fetchMock).not.toHaveBeenCalled();
+  });
+
+  it('leaves what a fetch carries to it: a page-hide flush sends only the rest', async () => {
+    const reply = deferred();
+    fetchMock.mockImplementationOnce(() => reply.promise);
+    const { send } = await start();
+    send(event(1), true); // a form that navigates away
+    send(event(2));
+    leave();
+    expect(fetched()).toEqual([[1]]);
+    expect(beaconed()).toEqual([[2]]);
+    // In flight, not yet delivered: still queued until the answer.
+    expect(queuedIds()).toEqual([1]);
+    reply.settle({ status: 202 });
+    await vi.advanceTimersByTimeAsync(0);
+    expect(queuedIds()).toEqual([]);
+    expect(fetchMock).toHaveBeenCalledTimes(1);
+  });
+
+  it('sends nothing on page hide while the only events are in flight', async () => {
+    fetchMock.mockImplementation(() => new Promise(() => {}));
+    const { send } = await start();
+    send(event(1), true);
+    leave();
+    expect(fetched()).toEqual([[1]]);
+    expect(beacon).not.toHaveBeenCalled();
+  });
+
+  it('does not beacon a batch whose fetch the unload aborted, and the next page sends it again', async () => {
+    // Leaving the page rejects a keepalive fetch before the pagehide listeners run; the request
+    // itself may still arrive, but the page never sees whether it did.
+    const reply = deferred();
+    let abort!: (error: Error) => void;
+    fetchMock.mockImplementationOnce(
+      () =>
+        new Promise((resolve, reject) => {
+          reply.promise.then(resolve);
+          abort = reject;
+        }),
+    );
+    const { send } = await start();
+    send(event(1), true);
+    send(event(2));
+    abort(new TypeError('Failed to fetch'));
+    await Promise.resolve(); // the rejection's handlers, within the same task
+    await Promise.resolve();
+    leave();
+    expect(beaconed()).toEqual([[2]]);
+    expect(queuedIds()).toEqual([1]);
+
+    // The next page: a fresh SDK over the same localStorage sends it again, same id.
+    for (const [type, listener, options] of listeners.splice(0))
+      window.removeEventListener(type, listener as EventListener, options as boolean);
+    vi.clearAllTimers();
+    await start();
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(fetched()).toEqual([[1], [1]]);
+    expect(queuedIds()).toEqual([]);
+  });
+
+  it('lets a page-hide flush carry a batch a task after its fetch failed', async () => {
+    fetchMock.mockImplementationOnce(networkError);
+    const { send } = await start();
+    send(event(1), true);
+    await vi.advanceTimersByTimeAsync(0);
+    expect(fetched()).toEqual([[1]]);
+    dispatchEvent(new Event('pagehide'));
+    expect(beaconed()).toEqual([[1]]);
+    expect(queuedIds()).toEqual([]);
+  });
+
+  it('does not beacon what the fallback fetch of a refused beacon carries', async () => {
+    beacon.mockReturnValue(false);
+    fetchMock.mockImplementation(() => new Promise(() => {}));
+    const { send } = await start();
+    send(event(1));
+    leave();
+    expect(beacon).toHaveBeenCalledTimes(1); // refused, on pagehide
+    expect(fetched()).toEqual([[1]]);
   });
 });
