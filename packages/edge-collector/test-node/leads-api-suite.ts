@@ -293,6 +293,20 @@ export function describeLeadsApi(name: string, getStore: () => Store) {
       expect(before.score).toBeGreaterThan(0);
     });
 
+    it('reopens a closed deal: a score status set after a CRM stage replaces it, as a floor', async () => {
+      await api.ok(api.send('POST', '/v1/identify', { email: 'reo@acme.com' }), 202);
+      const reo = await api.byEmail('reo@acme.com');
+      h.advance(MINUTE);
+      expect((await patch(reo.id, { status: 'customer' })).status).toBe('customer');
+      h.advance(MINUTE);
+      const reopened = await patch(reo.id, { status: 'sql' });
+      expect(reopened).toMatchObject({ status: 'sql', score: 0 });
+      const changes = (await getStore().leads.listOutbox(site.site.id)).filter(
+        (change) => change.type === 'lead.status_changed' && change.leadId === reo.id,
+      );
+      expect(changes.at(-1)).toMatchObject({ data: { previous: 'customer', current: 'sql' } });
+    });
+
     it('on a merged id changes the lead it was merged into, and says which', async () => {
       await api.ok(api.send('POST', '/v1/identify', { email: 'gus@acme.com' }), 202);
       h.advance(1000);

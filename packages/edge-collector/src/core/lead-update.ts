@@ -425,12 +425,14 @@ export function planLeadUpdate(input: LeadUpdateInput): LeadUpdatePlan {
     const scored = scoreLead(facts, rules, now);
     // A CRM stage stands: the one just set, else the best one (when leads merged); below it the
     // history decides, never under a status set through the API.
-    const crm =
-      newStatus && isCrmStatus(newStatus)
+    // A status just set replaces any stage before it (a lost deal reopened as `sql`).
+    const crm = newStatus
+      ? isCrmStatus(newStatus)
         ? newStatus
-        : strongestCrmStatus(
-            [previous?.status, ...absorbed.map((lead) => lead.status)].filter(isDefined),
-          );
+        : undefined
+      : strongestCrmStatus(
+          [previous?.status, ...absorbed.map((lead) => lead.status)].filter(isDefined),
+        );
     const status = crm ?? higherScoreStatus(earnedStatus(facts, rules), setStatus);
     if (patch?.announce) plan.changes.push(patch.announce);
     let notifiedScore = previous?.notifiedScore ?? 0;
