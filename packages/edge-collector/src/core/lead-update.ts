@@ -1,4 +1,10 @@
-import type { JsonObject, LeadStatus, ScoreReason, ScoringRules } from '@leadloop/schema';
+import {
+  isJsonObject,
+  type JsonObject,
+  type LeadStatus,
+  type ScoreReason,
+  type ScoringRules,
+} from '@leadloop/schema';
 import { type IdentifierSettings, identifierKey, identifiersOf } from './identifiers.ts';
 import type { StoredEvent } from './ingest-plan.ts';
 import {
@@ -96,9 +102,6 @@ export type Stitched = {
   /** Ids of the batch's events that carry an erased person's identifiers. */
   forgotten: Set<string>;
 };
-
-const isJsonObject = (value: unknown): value is JsonObject =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /**
  * The batch's events that carry identifiers (normalised, no junk), read once per batch: the

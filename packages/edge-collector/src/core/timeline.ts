@@ -1,5 +1,6 @@
-import type { JsonObject, TimelineEvent, TimelineItem } from '@leadloop/schema';
+import { isJsonObject, type TimelineEvent, type TimelineItem } from '@leadloop/schema';
 import { type ConversionRow, conversionView } from './conversion.ts';
+import type { EventRecord } from './event-record.ts';
 import type { DomainChange } from './lead-update.ts';
 import type { TimelinePosition } from './list-cursor.ts';
 import type { SessionTouch } from './session-touch.ts';
@@ -13,18 +14,9 @@ export const TIMELINE_RANK = { touch: 0, event: 1, score: 2, conversion: 3 } as 
 
 export type TouchRow = { sessionId: string; anonymousId: string; at: number; touch: SessionTouch };
 
-export type EventRow = {
-  id: string;
+/** A stored event as the timeline reads it: the queue record without what only ingestion uses. */
+export type EventRow = Omit<EventRecord, 'siteId' | 'receivedAt' | 'userAgent' | 'geo' | 'type'> & {
   type: TimelineEvent['type'];
-  anonymousId: string;
-  sessionId: string;
-  occurredAt: number;
-  pageUrl: string;
-  pagePath: string;
-  pageTitle: string | null;
-  referrer: string | null;
-  name: string | null;
-  payload: JsonObject;
 };
 
 /** Each kind in (time, id) order, after the cursor, at most a page and one more. */
@@ -36,8 +28,6 @@ export type TimelineSources = {
 };
 
 const iso = (ms: number) => new Date(ms).toISOString();
-const isObject = (value: unknown): value is JsonObject =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
 
 function eventItem(row: EventRow): TimelineEvent {
   const { traits, properties, form, call, server } = row.payload;
@@ -54,10 +44,10 @@ function eventItem(row: EventRow): TimelineEvent {
     page: row.pageUrl
       ? { url: row.pageUrl, path: row.pagePath, title: row.pageTitle, referrer: row.referrer }
       : null,
-    ...(isObject(traits) ? { traits } : {}),
-    ...(isObject(properties) ? { properties } : {}),
-    ...(row.type === 'form_submit' && isObject(form) ? { form } : {}),
-    ...(row.type === 'call_click' && isObject(call) ? { call } : {}),
+    ...(isJsonObject(traits) ? { traits } : {}),
+    ...(isJsonObject(properties) ? { properties } : {}),
+    ...(row.type === 'form_submit' && isJsonObject(form) ? { form } : {}),
+    ...(row.type === 'call_click' && isJsonObject(call) ? { call } : {}),
   };
 }
 

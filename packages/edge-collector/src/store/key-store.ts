@@ -1,9 +1,10 @@
 import type { ApiKeyScope, Site } from '@leadloop/schema';
-import { type SQL, sql } from 'drizzle-orm';
+import { sql } from 'drizzle-orm';
 import { defaultScopes, FIRST_KEY_NAME, type KeyKind } from '../core/keys.ts';
 import { jsonText, millis } from './identity-sql.ts';
 import type { SqlRunner } from './identity-store.ts';
 import type { Dialect } from './merge-sql.ts';
+import { jsonParam, numberOrNull, parsedJson, timeParam } from './sql-values.ts';
 import type { NewApiKey, NewSite } from './types.ts';
 
 // API keys of a site: created, listed, revoked, and looked up by hash on every REST request, written
@@ -44,16 +45,6 @@ export interface KeyStore {
   recordUse(id: string, now: number, resolutionMs: number): Promise<void>;
 }
 
-/** A time value as a parameter: an integer on D1, a timestamptz on Postgres. */
-const at = (dialect: Dialect, ms: number): SQL =>
-  dialect === 'sqlite' ? sql`${ms}` : sql`to_timestamp(${ms}::double precision / 1000)`;
-const json = (dialect: Dialect, value: unknown) =>
-  dialect === 'sqlite' ? sql`${JSON.stringify(value)}` : sql`${JSON.stringify(value)}::jsonb`;
-const parsed = <T>(value: unknown): T =>
-  (typeof value === 'string' ? JSON.parse(value) : value) as T;
-const numberOrNull = (value: unknown) =>
-  value === null || value === undefined ? null : Number(value);
-
 /**
  * Key columns, aliased so a join with `sites` can tell them apart; `from` qualifies them (`k.`),
  * except after UPDATE … RETURNING, where SQLite takes only the bare column names.
@@ -73,7 +64,7 @@ const toKeyRow = (row: Row): ApiKeyRow => ({
   kind: row.key_kind as KeyKind,
   name: String(row.key_name ?? ''),
   prefix: String(row.key_prefix),
-  scopes: parsed<ApiKeyScope[]>(row.key_scopes),
+  scopes: parsedJson<ApiKeyScope[]>(row.key_scopes),
   createdAt: Number(row.key_created_at),
   lastUsedAt: numberOrNull(row.key_last_used_at),
   revokedAt: numberOrNull(row.key_revoked_at),
@@ -82,16 +73,16 @@ const toKeyRow = (row: Row): ApiKeyRow => ({
 const toSite = (row: Row): Site => ({
   id: String(row.site_id),
   name: String(row.site_name),
-  allowedOrigins: parsed<string[]>(row.site_allowed_origins),
+  allowedOrigins: parsedJson<string[]>(row.site_allowed_origins),
   timezone: String(row.site_timezone),
   defaultCountry: (row.site_default_country as string | null) ?? null,
-  ignoredIdentifiers: parsed<string[]>(row.site_ignored_identifiers),
+  ignoredIdentifiers: parsedJson<string[]>(row.site_ignored_identifiers),
   createdAt: new Date(Number(row.site_created_at)).toISOString(),
 });
 
 export function keyStore(runner: SqlRunner): KeyStore {
   const { dialect } = runner;
-  const t = (ms: number) => at(dialect, ms);
+  const t = (ms: number) => timeParam(dialect, ms);
 
   async function getKey(siteId: string, id: string): Promise<ApiKeyRow | null> {
     const [row] = await runner.all(
@@ -103,7 +94,7 @@ export function keyStore(runner: SqlRunner): KeyStore {
   return {
     async createKey(key) {
       await runner.transaction([
-        sql`INSERT INTO api_keys (id, site_id, kind, prefix, hash, name, scopes, created_at) VALUES (${key.id}, ${key.siteId}, ${key.kind}, ${key.prefix}, ${key.hash}, ${key.name}, ${json(dialect, key.scopes)}, ${t(key.createdAt)})`,
+        sql`INSERT INTO api_keys (id, site_id, kind, prefix, hash, name, scopes, created_at) VALUES (${key.id}, ${key.siteId}, ${key.kind}, ${key.prefix}, ${key.hash}, ${key.name}, ${jsonParam(dialect, key.scopes)}, ${t(key.createdAt)})`,
       ]);
     },
 

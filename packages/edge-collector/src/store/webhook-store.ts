@@ -5,27 +5,18 @@ import type { NewDelivery, WebhookRow } from '../core/webhook-fanout.ts';
 import { inList, jsonText, millis } from './identity-sql.ts';
 import type { SqlRunner } from './identity-store.ts';
 import type { Dialect } from './merge-sql.ts';
+import { jsonParam, numberOrNull, parsedJson, timeParam } from './sql-values.ts';
 
 // Webhook subscriptions, the relay of the outbox into deliveries, and the delivery log, written
 // once over both databases like the lead store. Times are epoch milliseconds in and out.
 
 type Row = Record<string, unknown>;
 
-/** A time value as a parameter: an integer on D1, a timestamptz on Postgres. */
+/** A time value as a parameter, or NULL. */
 const at = (dialect: Dialect, ms: number | null): SQL =>
-  ms === null
-    ? sql`NULL`
-    : dialect === 'sqlite'
-      ? sql`${ms}`
-      : sql`to_timestamp(${ms}::double precision / 1000)`;
+  ms === null ? sql`NULL` : timeParam(dialect, ms);
 const bool = (dialect: Dialect, value: boolean) =>
   sql.raw(dialect === 'sqlite' ? (value ? '1' : '0') : value ? 'true' : 'false');
-const json = (dialect: Dialect, value: unknown) =>
-  dialect === 'sqlite' ? sql`${JSON.stringify(value)}` : sql`${JSON.stringify(value)}::jsonb`;
-const numberOrNull = (value: unknown) =>
-  value === null || value === undefined ? null : Number(value);
-const parsed = <T>(value: unknown): T =>
-  (typeof value === 'string' ? JSON.parse(value) : value) as T;
 
 export type DeliveryRow = Omit<NewDelivery, 'body'> & {
   status: WebhookDeliveryStatus;
@@ -130,8 +121,8 @@ const toWebhookRow = (row: Row): WebhookRow => ({
   id: String(row.id),
   url: String(row.url),
   description: String(row.description ?? ''),
-  eventTypes: parsed(row.event_types),
-  filters: parsed(row.filters),
+  eventTypes: parsedJson(row.event_types),
+  filters: parsedJson(row.filters),
   secret: String(row.secret),
   previousSecret: (row.previous_secret as string | null) ?? null,
   previousSecretExpiresAt: numberOrNull(row.previous_secret_expires_at),
@@ -193,12 +184,12 @@ export function webhookStore(runner: SqlRunner): WebhookStore {
   }
 
   const webhookValues = (w: WebhookRow) =>
-    sql`url = ${w.url}, description = ${w.description}, event_types = ${json(dialect, w.eventTypes)}, filters = ${json(dialect, w.filters)}, secret = ${w.secret}, previous_secret = ${w.previousSecret}, previous_secret_expires_at = ${t(w.previousSecretExpiresAt)}, enabled = ${bool(dialect, w.enabled)}, disabled_reason = ${w.disabledReason}, failing_since = ${t(w.failingSince)}, updated_at = ${t(w.updatedAt)}`;
+    sql`url = ${w.url}, description = ${w.description}, event_types = ${jsonParam(dialect, w.eventTypes)}, filters = ${jsonParam(dialect, w.filters)}, secret = ${w.secret}, previous_secret = ${w.previousSecret}, previous_secret_expires_at = ${t(w.previousSecretExpiresAt)}, enabled = ${bool(dialect, w.enabled)}, disabled_reason = ${w.disabledReason}, failing_since = ${t(w.failingSince)}, updated_at = ${t(w.updatedAt)}`;
 
   return {
     async createWebhook(w) {
       await runner.transaction([
-        sql`INSERT INTO webhooks (site_id, id, url, description, event_types, filters, secret, previous_secret, previous_secret_expires_at, enabled, disabled_reason, failing_since, created_at, updated_at) VALUES (${w.siteId}, ${w.id}, ${w.url}, ${w.description}, ${json(dialect, w.eventTypes)}, ${json(dialect, w.filters)}, ${w.secret}, ${w.previousSecret}, ${t(w.previousSecretExpiresAt)}, ${bool(dialect, w.enabled)}, ${w.disabledReason}, ${t(w.failingSince)}, ${t(w.createdAt)}, ${t(w.updatedAt)})`,
+        sql`INSERT INTO webhooks (site_id, id, url, description, event_types, filters, secret, previous_secret, previous_secret_expires_at, enabled, disabled_reason, failing_since, created_at, updated_at) VALUES (${w.siteId}, ${w.id}, ${w.url}, ${w.description}, ${jsonParam(dialect, w.eventTypes)}, ${jsonParam(dialect, w.filters)}, ${w.secret}, ${w.previousSecret}, ${t(w.previousSecretExpiresAt)}, ${bool(dialect, w.enabled)}, ${w.disabledReason}, ${t(w.failingSince)}, ${t(w.createdAt)}, ${t(w.updatedAt)})`,
       ]);
     },
 
@@ -250,7 +241,7 @@ export function webhookStore(runner: SqlRunner): WebhookStore {
         type: String(row.type),
         leadId: (row.lead_id as string | null) ?? null,
         occurredAt: Number(row.occurred_at),
-        data: parsed<JsonObject>(row.data),
+        data: parsedJson<JsonObject>(row.data),
       }));
     },
 
