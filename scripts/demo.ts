@@ -113,6 +113,7 @@ Leadloop is running on local workerd with a local D1 database.
   Site           ${site.site.id}  "${site.site.name}"
   Write key      ${site.writeKey}   (public: goes in the script tag)
   Secret key     ${site.secretKey}   (REST API: /v1/leads, /v1/conversions, /v1/webhooks, …)
+  Report         ${collector.url}/report   (sign in with the secret key: attribution, funnel, heat map)
   API reference  ${collector.url}/docs   (OpenAPI 3.1: ${collector.url}/v1/openapi.json)
   Webhooks       http://127.0.0.1:${webhookPort}/   (the example receiver: verified events print below)
   Admin token    ${adminToken}   (/v1/admin/*, and the CLI: LEADLOOP_ADMIN_TOKEN=… pnpm leadloop sites list)

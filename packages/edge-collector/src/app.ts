@@ -4,12 +4,16 @@ import type { EventSink } from './core/event-sink.ts';
 import { notFound, onError } from './http/problem.ts';
 import type { ApiRateLimit } from './http/rate-limit.ts';
 import { adminRoutes } from './http/routes/admin.ts';
+import { attributionRoutes } from './http/routes/attribution.ts';
 import { collectRoutes } from './http/routes/collect.ts';
 import { conversionRoutes } from './http/routes/conversions.ts';
 import { costRoutes } from './http/routes/costs.ts';
 import { docsRoutes } from './http/routes/docs.ts';
+import { exportRoutes } from './http/routes/exports.ts';
 import { healthRoutes } from './http/routes/health.ts';
 import { leadRoutes } from './http/routes/leads.ts';
+import { reportPageRoutes } from './http/routes/report-page.ts';
+import { reportRoutes } from './http/routes/reports.ts';
 import { scoringRoutes } from './http/routes/scoring.ts';
 import { type SdkScript, sdkScriptRoutes } from './http/routes/sdk-script.ts';
 import { serverEventRoutes } from './http/routes/server-events.ts';
@@ -62,12 +66,16 @@ export function createApp(deps: AppDeps): Hono {
     .route('/', healthRoutes())
     .route('/', sdkScriptRoutes(deps.sdkScript))
     .route('/', docsRoutes(deps))
+    .route('/', reportPageRoutes(deps))
     .route('/v1/admin', adminRoutes(deps))
     .route('/v1/collect', collectRoutes(deps))
     .route('/v1', serverEventRoutes(deps))
     .route('/v1/leads', leadRoutes(deps))
     .route('/v1/conversions', conversionRoutes(deps))
     .route('/v1/costs', costRoutes(deps))
+    .route('/v1/attribution', attributionRoutes(deps))
+    .route('/v1/reports', reportRoutes(deps))
+    .route('/v1/exports', exportRoutes(deps))
     .route('/v1/scoring', scoringRoutes(deps))
     .route('/v1/webhooks', webhookRoutes(deps))
     .route('/v1/webhook-deliveries', webhookDeliveryRoutes(deps));

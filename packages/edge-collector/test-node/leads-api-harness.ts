@@ -165,7 +165,11 @@ export const FROM = {
 } as const;
 
 export const browser = {
-  pageview: (path: string, visit: Visit, from: (typeof FROM)[keyof typeof FROM] = FROM.direct) => {
+  pageview: (
+    path: string,
+    visit: Visit,
+    from: { query: string; referrer?: string | undefined } = FROM.direct,
+  ) => {
     const event = browserEvent('pageview', path, visit, {}, from.query);
     if (from.referrer) Object.assign(event.page, { referrer: from.referrer });
     return event;

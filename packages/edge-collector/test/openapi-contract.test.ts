@@ -111,7 +111,7 @@ async function expectDocumented(method: string, path: string, response: Response
   }
   const mediaType = (response.headers.get('content-type') ?? '').split(';')[0]!.trim();
   expect(Object.keys(spec.content), `${method} ${template} ${status}`).toContain(mediaType);
-  const body = mediaType.endsWith('json') ? JSON.parse(text) : text;
+  const body = isJson(mediaType) ? JSON.parse(text) : text;
   const validate = ajv.getSchema(pointer([...at, 'content', mediaType, 'schema']));
   expect(validate, `no schema for ${method} ${template} ${status}`).toBeDefined();
   const valid = validate!(body);
@@ -122,6 +122,9 @@ async function expectDocumented(method: string, path: string, response: Response
   expect(valid).toBe(true);
   if (mediaType === 'application/problem+json') expect(body.status).toBe(status);
 }
+
+/** JSON documents (`application/json`, `…+json`), not JSON lines. */
+const isJson = (mediaType: string) => /^application\/(?:json|[\w.-]+\+json)$/.test(mediaType);
 
 const json = (method: string, body: unknown, key: string | null = site.secretKey): RequestInit => ({
   method,
@@ -145,7 +148,7 @@ async function answer(
   const response = await request(path, init);
   const copy = response.clone();
   await expectDocumented(init.method ?? 'GET', path, response, status);
-  const body = copy.headers.get('content-type')?.includes('json')
+  const body = isJson((copy.headers.get('content-type') ?? '').split(';')[0]!.trim())
     ? await copy.json()
     : await copy.text();
   return { body, headers: copy.headers };
@@ -415,6 +418,66 @@ const CASES: Record<string, () => Promise<void>> = {
     expect(page.data.map((cost) => cost.amount)).toEqual([120.5]);
     await call('/v1/costs?from=2026-11-30&to=2026-11-01', withKey(), 400);
   },
+  'GET /v1/attribution': async () => {
+    const report = (await call('/v1/attribution?model=linear', withKey(), 200)) as {
+      totals: { leads: number };
+    };
+    expect(report.totals.leads).toBeGreaterThan(0);
+    const csv = (await call('/v1/attribution?format=csv', withKey(), 200)) as string;
+    expect(csv.split('\r\n')[0]).toMatch(/^channel,conversions,revenue,/);
+    await call('/v1/attribution?format=ndjson&groupBy=source', withKey(), 200);
+    await call('/v1/attribution?model=u_shaped', withKey(), 400);
+  },
+  'GET /v1/exports/offline-conversions': async () => {
+    const path = '/v1/exports/offline-conversions';
+    const { body, headers } = await answer(`${path}?platform=google_ads`, withKey(), 200);
+    expect((body as string).split('\r\n')[0]).toBe(
+      'Google Click ID,Conversion Name,Conversion Time,Conversion Value,Conversion Currency',
+    );
+    expect(headers.get('content-type')).toBe('text/csv; charset=utf-8');
+    expect(headers.get('leadloop-skipped')).toBe('0');
+    await call(`${path}?platform=meta_ads`, withKey(), 400);
+    await call(`${path}?platform=google_ads`, withKey('GET', null), 401);
+  },
+  'GET /report': async () => {
+    await call('/report', {}, 200);
+  },
+  'GET /report.js': async () => {
+    await call('/report.js', {}, 200);
+  },
+  'GET /v1/reports/funnel': async () => {
+    const funnel = (await call('/v1/reports/funnel', withKey(), 200)) as {
+      stages: { stage: string; count: number }[];
+    };
+    expect(funnel.stages.map((stage) => stage.stage)).toEqual([
+      'sessions',
+      'leads',
+      'mql',
+      'sql',
+      'opportunity',
+      'customer',
+    ]);
+    await call('/v1/reports/funnel?from=2026-11-30&to=2026-11-01', withKey(), 400);
+    await call('/v1/reports/funnel', withKey('GET', null), 401);
+  },
+  'GET /v1/reports/inquiries': async () => {
+    const inquiries = (await call('/v1/reports/inquiries', withKey(), 200)) as {
+      cells: unknown[];
+    };
+    expect(inquiries.cells).toHaveLength(168);
+    await call('/v1/reports/inquiries?from=yesterday', withKey(), 400);
+  },
+  'GET /v1/reports/locations': async () => {
+    await call('/v1/reports/locations?by=city', withKey(), 200);
+    await call('/v1/reports/locations?by=planet', withKey(), 400);
+  },
+  'GET /v1/reports/speed-to-lead': async () => {
+    const speed = (await call('/v1/reports/speed-to-lead', withKey(), 200)) as {
+      buckets: unknown[];
+    };
+    expect(speed.buckets).toHaveLength(6);
+    await call('/v1/reports/speed-to-lead?to=2026-11-01T10:00:00', withKey(), 400);
+  },
   'GET /v1/leads/{id}/timeline': async () => {
     const lead = await leadByEmail('grace@hopper-labs.com');
     // Every kind of item, the server's call included, once the queue has stored it.
@@ -588,6 +651,8 @@ describe('every documented operation, called for real', () => {
       'GET /leadloop.js',
       'GET /v1/openapi.json',
       'GET /docs',
+      'GET /report',
+      'GET /report.js',
       'OPTIONS /v1/collect',
     ];
     for (const operation of documentedOperations()) {

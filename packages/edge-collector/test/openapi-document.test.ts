@@ -149,7 +149,15 @@ describe('GET /v1/openapi.json', () => {
       expect(operation.operationId, `${method} ${path}`).toMatch(/^[a-z][A-Za-z]+$/);
       expect(tags, `${method} ${path}`).toContain(operation.tags?.[0]);
       // Public routes say so; /v1 routes take the default secret key unless they are admin or collect.
-      const open = ['/healthz', '/leadloop.js', '/v1/openapi.json', '/docs', '/v1/collect'];
+      const open = [
+        '/healthz',
+        '/leadloop.js',
+        '/v1/openapi.json',
+        '/docs',
+        '/report',
+        '/report.js',
+        '/v1/collect',
+      ];
       if (open.includes(path)) expect(operation.security, path).toEqual([]);
       else if (path.startsWith('/v1/admin/'))
         expect(operation.security).toEqual([{ adminToken: [] }]);

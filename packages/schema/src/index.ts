@@ -1,4 +1,5 @@
 export * from './admin.ts';
+export * from './attribution.ts';
 export * from './attribution-params.ts';
 export * from './collect.ts';
 export * from './conversions.ts';
@@ -7,7 +8,9 @@ export * from './events.ts';
 export * from './json-value.ts';
 export * from './leads.ts';
 export * from './limits.ts';
+export * from './offline-conversions.ts';
 export * from './problem.ts';
+export * from './reports.ts';
 export * from './scoring.ts';
 export * from './server-events.ts';
 export * from './utf8.ts';

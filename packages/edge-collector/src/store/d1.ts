@@ -14,6 +14,7 @@ import { SQLiteSyncDialect } from 'drizzle-orm/sqlite-core';
 import type { IngestPlan, StoredEvent } from '../core/ingest-plan.ts';
 import type { KeyKind } from '../core/keys.ts';
 import { normaliseOrigin } from '../core/origins.ts';
+import { type AttributionStore, attributionStore } from './attribution-store.ts';
 import { type ConversionStore, conversionStore } from './conversion-store.ts';
 import { type CostStore, costStore } from './cost-store.ts';
 import { type IdempotencyStore, idempotencyStore } from './idempotency-store.ts';
@@ -22,6 +23,8 @@ import { identityStore } from './identity-store.ts';
 import { firstKeyRow, type KeyStore, keyStore } from './key-store.ts';
 import { type LeadQueryStore, leadQueryStore } from './lead-query-store.ts';
 import { ingestStatements, rowJson } from './merge-sql.ts';
+import { type OfflineConversionStore, offlineConversionStore } from './offline-conversion-store.ts';
+import { type ReportStore, reportStore } from './report-store.ts';
 import {
   toQuarantineEntry,
   toSite,
@@ -109,6 +112,9 @@ export class D1Store implements Store {
   readonly costs: CostStore;
   readonly idempotency: IdempotencyStore;
   readonly leadQueries: LeadQueryStore;
+  readonly attribution: AttributionStore;
+  readonly reports: ReportStore;
+  readonly offlineConversions: OfflineConversionStore;
 
   constructor(private readonly database: D1Database) {
     this.db = drizzle(database);
@@ -120,6 +126,9 @@ export class D1Store implements Store {
     this.costs = costStore(this.runner);
     this.idempotency = idempotencyStore(this.runner);
     this.leadQueries = leadQueryStore(this.runner);
+    this.attribution = attributionStore(this.runner);
+    this.reports = reportStore(this.runner);
+    this.offlineConversions = offlineConversionStore(this.runner);
   }
 
   async createSite(site: NewSite, keys: NewApiKey[]): Promise<Site> {

@@ -5,14 +5,11 @@ import type { SessionTouch } from '../core/session-touch.ts';
 import { TIMELINE_RANK, type TimelineSources } from '../core/timeline.ts';
 import { inList, jsonText, millis } from './identity-sql.ts';
 import type { SqlRunner } from './identity-store.ts';
+import { browsersOf, ownerAt } from './ownership-sql.ts';
 import { numberOrNull, parsedJson, timeParam } from './sql-values.ts';
 
 // Reads behind the leads API: filtered lists and timelines, written once over both databases like
 // the lead store. Times are epoch milliseconds in and out.
-//
-// "Whose was it" follows core/stitching.ts in SQL: a browser's session or event at time T belongs
-// to the lead of the browser's latest link at or before T, or else to its earliest link
-// (retroactive) — so after a shared device moved to another person, what came later is theirs.
 
 type Row = Record<string, unknown>;
 
@@ -54,17 +51,6 @@ export type LeadQueryStore = {
 
 const parsed = (value: unknown): JsonObject => parsedJson<JsonObject | null>(value) ?? {};
 const text = (value: unknown) => (value === null || value === undefined ? null : String(value));
-
-/** The lead a browser (`alias.anonymous_id`) belonged to at `alias.<time>`. */
-function ownerAt(siteId: string, alias: string, time: string): SQL {
-  const browser = sql.raw(`${alias}.anonymous_id`);
-  const when = sql.raw(`${alias}.${time}`);
-  return sql`COALESCE((SELECT l.lead_id FROM visitor_links l WHERE l.site_id = ${siteId} AND l.anonymous_id = ${browser} AND l.linked_at <= ${when} ORDER BY l.linked_at DESC, l.event_id DESC LIMIT 1), (SELECT l.lead_id FROM visitor_links l WHERE l.site_id = ${siteId} AND l.anonymous_id = ${browser} ORDER BY l.linked_at, l.event_id LIMIT 1))`;
-}
-
-/** Browsers ever linked to the lead (`lead` a parameter or a column). */
-const browsersOf = (siteId: string, lead: SQL) =>
-  sql`(SELECT v.anonymous_id FROM visitor_links v WHERE v.site_id = ${siteId} AND v.lead_id = ${lead})`;
 
 export function leadQueryStore(runner: SqlRunner): LeadQueryStore {
   const { dialect } = runner;
@@ -125,12 +111,13 @@ export function leadQueryStore(runner: SqlRunner): LeadQueryStore {
       const take = sql`LIMIT ${limit}`;
       const mine = browsersOf(siteId, sql`${leadId}`);
       // The lead and those merged into it (merges are flattened: one hop).
-      const leadAndMerged = sql`(SELECT id FROM leads WHERE site_id = ${siteId} AND (id = ${leadId} OR merged_into = ${leadId}))`;
+      // Written as an OR of two indexed lookups: `IN (… id = X OR merged_into = X)` scans the site's leads.
+      const ofLeadOrMerged = sql`(lead_id = ${leadId} OR lead_id IN (SELECT id FROM leads WHERE site_id = ${siteId} AND merged_into = ${leadId}))`;
       const [touches, events, changes, conversions] = await runner.allOf([
         sql`SELECT s.id, s.anonymous_id, ${millis(dialect, 's.touch_at')} AS touch_at, s.channel, s.source, s.medium, s.campaign, s.term, s.content, s.click_id_type, s.click_id, s.referrer_domain, s.landing_page, s.country, s.region, s.city, s.device_type FROM sessions s WHERE s.site_id = ${siteId} AND s.touch_at IS NOT NULL AND s.anonymous_id IN ${mine} AND ${ownerAt(siteId, 's', 'started_at')} = ${leadId}${after(position, TIMELINE_RANK.touch, 's.touch_at', 's.id')} ORDER BY s.touch_at, s.id ${take}`,
         sql`SELECT e.id, e.type, e.anonymous_id, e.session_id, ${millis(dialect, 'e.occurred_at')} AS occurred_at, e.page_url, e.page_path, e.page_title, e.referrer, e.name, ${jsonText(dialect, 'e.payload')} AS payload FROM events e WHERE e.site_id = ${siteId} AND e.bot = ${falsy} AND e.anonymous_id IN ${mine} AND ${ownerAt(siteId, 'e', 'occurred_at')} = ${leadId}${after(position, TIMELINE_RANK.event, 'e.occurred_at', 'e.id')} ORDER BY e.occurred_at, e.id ${take}`,
-        sql`SELECT id, type, lead_id, ${millis(dialect, 'occurred_at')} AS occurred_at, ${jsonText(dialect, 'data')} AS data FROM outbox WHERE site_id = ${siteId} AND type IN ('lead.score_changed', 'lead.status_changed') AND lead_id IN ${leadAndMerged}${after(position, TIMELINE_RANK.score, 'occurred_at', 'id')} ORDER BY occurred_at, id ${take}`,
-        sql`SELECT id, stage, value_minor, currency, ${millis(dialect, 'occurred_at')} AS occurred_at, external_id, request_hash, ${jsonText(dialect, 'properties')} AS properties, ${millis(dialect, 'created_at')} AS created_at FROM conversions WHERE site_id = ${siteId} AND lead_id IN ${leadAndMerged}${after(position, TIMELINE_RANK.conversion, 'occurred_at', 'id')} ORDER BY occurred_at, id ${take}`,
+        sql`SELECT id, type, lead_id, ${millis(dialect, 'occurred_at')} AS occurred_at, ${jsonText(dialect, 'data')} AS data FROM outbox WHERE site_id = ${siteId} AND type IN ('lead.score_changed', 'lead.status_changed') AND ${ofLeadOrMerged}${after(position, TIMELINE_RANK.score, 'occurred_at', 'id')} ORDER BY occurred_at, id ${take}`,
+        sql`SELECT id, stage, value_minor, currency, ${millis(dialect, 'occurred_at')} AS occurred_at, external_id, request_hash, ${jsonText(dialect, 'properties')} AS properties, ${millis(dialect, 'created_at')} AS created_at FROM conversions WHERE site_id = ${siteId} AND ${ofLeadOrMerged}${after(position, TIMELINE_RANK.conversion, 'occurred_at', 'id')} ORDER BY occurred_at, id ${take}`,
       ]);
       const ms = (value: unknown) => Math.round(Number(value));
       return {

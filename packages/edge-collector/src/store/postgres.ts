@@ -14,6 +14,7 @@ import postgres from 'postgres';
 import type { IngestPlan, StoredEvent } from '../core/ingest-plan.ts';
 import type { KeyKind } from '../core/keys.ts';
 import { normaliseOrigin } from '../core/origins.ts';
+import { type AttributionStore, attributionStore } from './attribution-store.ts';
 import { type ConversionStore, conversionStore } from './conversion-store.ts';
 import { type CostStore, costStore } from './cost-store.ts';
 import { type IdempotencyStore, idempotencyStore } from './idempotency-store.ts';
@@ -22,6 +23,8 @@ import { identityStore, type SqlRunner } from './identity-store.ts';
 import { firstKeyRow, type KeyStore, keyStore } from './key-store.ts';
 import { type LeadQueryStore, leadQueryStore } from './lead-query-store.ts';
 import { ingestStatements, rowsJson } from './merge-sql.ts';
+import { type OfflineConversionStore, offlineConversionStore } from './offline-conversion-store.ts';
+import { type ReportStore, reportStore } from './report-store.ts';
 import {
   toQuarantineEntry,
   toSite,
@@ -89,6 +92,9 @@ export class PostgresStore implements Store {
   readonly costs: CostStore;
   readonly idempotency: IdempotencyStore;
   readonly leadQueries: LeadQueryStore;
+  readonly attribution: AttributionStore;
+  readonly reports: ReportStore;
+  readonly offlineConversions: OfflineConversionStore;
 
   constructor(private readonly connect: Connect) {
     const runner = this.runner();
@@ -99,6 +105,9 @@ export class PostgresStore implements Store {
     this.costs = costStore(runner);
     this.idempotency = idempotencyStore(runner);
     this.leadQueries = leadQueryStore(runner);
+    this.attribution = attributionStore(runner);
+    this.reports = reportStore(runner);
+    this.offlineConversions = offlineConversionStore(runner);
   }
 
   /** How the shared identity queries run here: on one connection, writes in a transaction. */

@@ -12,11 +12,14 @@ import type {
 } from '../core/lead-update.ts';
 import type { IdentifierRow, Merge, VisitorLink } from '../core/stitching.ts';
 import type { VisitorTouch } from '../core/visitor-touches.ts';
+import type { AttributionStore } from './attribution-store.ts';
 import type { ConversionStore } from './conversion-store.ts';
 import type { CostStore } from './cost-store.ts';
 import type { IdempotencyStore } from './idempotency-store.ts';
 import type { KeyStore } from './key-store.ts';
 import type { LeadQueryStore } from './lead-query-store.ts';
+import type { OfflineConversionStore } from './offline-conversion-store.ts';
+import type { ReportStore } from './report-store.ts';
 import type { WebhookStore } from './webhook-store.ts';
 
 export type NewApiKey = { id: string; kind: KeyKind; prefix: string; hash: string };
@@ -120,6 +123,12 @@ export interface Store {
   readonly idempotency: IdempotencyStore;
   /** Reads behind the leads API: filtered lists, timelines. */
   readonly leadQueries: LeadQueryStore;
+  /** Conversion paths and the aggregates attribution reports join them with. */
+  readonly attribution: AttributionStore;
+  /** Aggregate reports: funnel, inquiries by hour of week, locations, speed to lead. */
+  readonly reports: ReportStore;
+  /** Conversions with their ad click ids, for ad platforms' offline conversion imports. */
+  readonly offlineConversions: OfflineConversionStore;
   /** Creates the site, its origins and its keys together, or nothing. */
   createSite(site: NewSite, keys: NewApiKey[]): Promise<Site>;
   /** The site owning an unrevoked key of this kind with this SHA-256 hash. */

@@ -224,6 +224,8 @@ export const leads = sqliteTable(
     index('leads_merged_into_idx').on(table.siteId, table.mergedInto),
     // `GET /v1/leads?updatedSince=` pages through this.
     index('leads_updated_idx').on(table.siteId, table.updatedAt, table.id),
+    /** Leads in creation order: attribution's and exports' lead conversions, a page at a time. */
+    index('leads_created_idx').on(table.siteId, table.createdAt, table.id),
   ],
 );
 

@@ -1,5 +1,12 @@
 export { CREDIT_SCALE, creditsOf, splitAmount } from './credit.ts';
-export { fitMarkov, type MarkovModel, type MarkovPath, markovWeights } from './markov.ts';
+export {
+  fitMarkov,
+  type MarkovCounts,
+  type MarkovModel,
+  type MarkovPath,
+  markovCounts,
+  markovWeights,
+} from './markov.ts';
 export {
   ATTRIBUTION_MODELS,
   type Attribution,
@@ -11,4 +18,17 @@ export {
   DIRECT,
   type Touch,
 } from './models.ts';
+export { spendByGroup, spendGroup } from './spend.ts';
+export {
+  attributionRows,
+  attributionTally,
+  type GroupTraffic,
+  medianMinutes,
+  modelPath,
+  NOT_SET,
+  type PathTouch,
+  type StoredPath,
+  type Tally,
+  type TallyRole,
+} from './tally.ts';
 export { DEFAULT_HALF_LIFE_MS } from './time-decay.ts';

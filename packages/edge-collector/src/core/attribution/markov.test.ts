@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { creditsOf } from './credit.ts';
-import { fitMarkov, markovWeights } from './markov.ts';
+import { fitMarkov, markovCounts, markovWeights } from './markov.ts';
 import { attribute } from './models.ts';
 
 const effects = (model: ReturnType<typeof fitMarkov>) => Object.fromEntries(model.removalEffects);
@@ -22,6 +22,21 @@ describe('data_driven: Markov removal effect', () => {
     { channels: ['C1'], converted: false },
     { channels: ['C2', 'C3'], converted: false },
   ]);
+
+  it('fits the same chain from transition counts, in any order, as a database aggregates them', () => {
+    const counts = markovCounts();
+    // The textbook paths as counted transitions, non-converting ones first and shuffled.
+    counts.addTransitions('C3', { end: 'null' }, 1);
+    counts.addTransitions(null, 'C2', 1);
+    counts.addTransitions('C2', 'C3', 1);
+    counts.addTransitions('C1', { end: 'null' }, 1);
+    counts.addTransitions(null, 'C1', 1);
+    counts.addTransitions('C2', 'C2', 5); // a repeat: ignored, as in paths
+    counts.addPath(['C1', 'C2', 'C3'], true);
+    const fitted = counts.fit();
+    expect(fitted.conversionProbability).toBe(textbook.conversionProbability);
+    expect(effects(fitted)).toEqual(effects(textbook));
+  });
 
   it('computes the textbook removal effects', () => {
     expect(textbook.conversionProbability).toBeCloseTo(1 / 3, 12);

@@ -28,6 +28,61 @@ export type MarkovModel = {
 const CONVERSION = -1;
 const NULL = -2;
 
+/** Transition counts between channels, from paths or from counts a database aggregated. */
+export type MarkovCounts = {
+  /** One journey: its channels in order, ending in conversion or not. */
+  addPath(channels: readonly string[], converted: boolean): void;
+  /**
+   * `n` transitions from `from` (null: the start) to `to` (`'conversion'` or `'null'`: the
+   * absorbing states). Self-transitions are ignored, as addPath ignores them.
+   */
+  addTransitions(from: string | null, to: string | { end: 'conversion' | 'null' }, n: number): void;
+  /** The chain fitted to everything added. */
+  fit(): MarkovModel;
+};
+
+/** An empty set of transition counts. */
+export function markovCounts(): MarkovCounts {
+  const index = new Map<string, number>(); // channel → state; state 0 is start
+  const out: Map<number, number>[] = [new Map()];
+  let journeys = 0;
+  const stateOf = (channel: string) => {
+    let state = index.get(channel);
+    if (state === undefined) {
+      state = out.length;
+      index.set(channel, state);
+      out.push(new Map());
+    }
+    return state;
+  };
+  const count = (from: number, to: number, n = 1) => {
+    if (from === to) return;
+    const row = out[from]!;
+    row.set(to, (row.get(to) ?? 0) + n);
+  };
+  return {
+    addPath(channels, converted) {
+      let from = 0;
+      for (const channel of channels) {
+        const to = stateOf(channel);
+        count(from, to);
+        from = to;
+      }
+      count(from, converted ? CONVERSION : NULL);
+      journeys += 1;
+    },
+    addTransitions(from, to, n) {
+      if (n <= 0) return;
+      const source = from === null ? 0 : stateOf(from);
+      const target =
+        typeof to === 'string' ? stateOf(to) : to.end === 'conversion' ? CONVERSION : NULL;
+      count(source, target, n);
+      if (typeof to !== 'string') journeys += n;
+    },
+    fit: () => solve(index, out, journeys),
+  };
+}
+
 /**
  * Fits the chain to converting and non-converting paths.
  *
@@ -36,38 +91,36 @@ const NULL = -2;
  * model.removalEffects.get('Email'); // 1
  */
 export function fitMarkov(paths: readonly MarkovPath[]): MarkovModel {
-  const index = new Map<string, number>(); // channel → state; state 0 is start
-  const out: Map<number, number>[] = [new Map()];
-  const count = (from: number, to: number) => {
-    const row = out[from]!;
-    row.set(to, (row.get(to) ?? 0) + 1);
-  };
-  for (const path of paths) {
-    let from = 0;
-    for (const channel of path.channels) {
-      let to = index.get(channel);
-      if (to === undefined) {
-        to = out.length;
-        index.set(channel, to);
-        out.push(new Map());
-      }
-      if (to !== from) count(from, to);
-      from = to;
-    }
-    count(from, path.converted ? CONVERSION : NULL);
-  }
-  if (paths.length === 0) return { conversionProbability: 0, removalEffects: new Map() };
+  const counts = markovCounts();
+  for (const path of paths) counts.addPath(path.channels, path.converted);
+  return counts.fit();
+}
 
+function solve(
+  index: Map<string, number>,
+  out: Map<number, number>[],
+  journeys: number,
+): MarkovModel {
+  if (journeys === 0) return { conversionProbability: 0, removalEffects: new Map() };
+
+  // States in channel-name order, whatever order the counts came in: the elimination then does
+  // the same floating-point steps for the same counts, so both databases give identical credits.
+  const sorted = [...index.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  const position = new Map<number, number>([
+    [0, 0],
+    ...sorted.map(([, state], i): [number, number] => [state, i + 1]),
+  ]);
   const m = out.length;
   const a = new Float64Array(m * m); // I − Q
   const r = new Float64Array(m); // one-step probability into conversion
-  out.forEach((row, i) => {
+  out.forEach((row, state) => {
+    const i = position.get(state)!;
     let total = 0;
     for (const n of row.values()) total += n;
     a[i * m + i] = 1;
-    for (const [to, n] of row) {
+    for (const [to, n] of [...row].sort(([x], [y]) => x - y)) {
       if (to === CONVERSION) r[i] = n / total;
-      else if (to !== NULL) a[i * m + to]! -= n / total;
+      else if (to !== NULL) a[i * m + position.get(to)!]! -= n / total;
     }
   });
   const fundamental = invert(a, m);
@@ -79,7 +132,8 @@ export function fitMarkov(paths: readonly MarkovPath[]): MarkovModel {
   }
   const conversion = h[0]!;
   const removalEffects = new Map<string, number>();
-  for (const [channel, c] of index) {
+  for (const [channel, state] of index) {
+    const c = position.get(state)!;
     const reach = fundamental[c]! / fundamental[c * m + c]!; // row 0 is start
     const effect = conversion > 0 ? (reach * h[c]!) / conversion : 0;
     removalEffects.set(channel, Math.min(1, Math.max(0, effect)));

@@ -1,3 +1,4 @@
+import { ATTRIBUTION_MODELS, type AttributionModel } from '@leadloop/schema';
 import { creditsOf } from './credit.ts';
 import { type MarkovModel, markovWeights } from './markov.ts';
 import {
@@ -13,21 +14,8 @@ import {
 } from './positional.ts';
 import { timeDecay } from './time-decay.ts';
 
-export const ATTRIBUTION_MODELS = [
-  'first_touch',
-  'last_touch',
-  'last_non_direct',
-  'linear',
-  'position_based',
-  'w_shaped',
-  'full_path',
-  'j_shaped',
-  'inverse_j',
-  'time_decay',
-  'data_driven',
-] as const;
-
-export type AttributionModel = (typeof ATTRIBUTION_MODELS)[number];
+// The model names are part of the API's contract, so they live with its schemas.
+export { ATTRIBUTION_MODELS, type AttributionModel };
 
 /** A touch as the models see it; the caller's other grouping fields ride along untouched. */
 export type Touch = { readonly at: number; readonly channel: string };

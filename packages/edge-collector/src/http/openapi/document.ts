@@ -5,11 +5,15 @@ import {
   type ZodOpenApiPathsObject,
 } from 'zod-openapi';
 import { adminPaths } from './paths/admin.ts';
+import { attributionPaths } from './paths/attribution.ts';
 import { collectPaths } from './paths/collect.ts';
 import { conversionPaths } from './paths/conversions.ts';
 import { costPaths } from './paths/costs.ts';
+import { exportPaths } from './paths/exports.ts';
 import { leadPaths } from './paths/leads.ts';
 import { publicPaths } from './paths/public.ts';
+import { reportPagePaths } from './paths/report-page.ts';
+import { reportPaths } from './paths/reports.ts';
 import { scoringPaths } from './paths/scoring.ts';
 import { serverEventPaths } from './paths/server-events.ts';
 import { webhookPaths } from './paths/webhooks.ts';
@@ -30,6 +34,10 @@ const PATH_GROUPS: ZodOpenApiPathsObject[] = [
   serverEventPaths,
   conversionPaths,
   costPaths,
+  attributionPaths,
+  reportPaths,
+  exportPaths,
+  reportPagePaths,
   scoringPaths,
   webhookPaths,
 ];
@@ -55,6 +63,21 @@ const TAGS = [
     description: 'Daily ad spend by source, medium and campaign, beside what it brought in.',
   },
   {
+    name: 'Attribution',
+    description:
+      'Which channels, campaigns, pages and places produced leads, customers and revenue, under ' +
+      'the attribution model you choose; as JSON, CSV or NDJSON.',
+  },
+  {
+    name: 'Reports',
+    description:
+      'The funnel, inquiries by hour of week, places that produce customers, and speed to lead.',
+  },
+  {
+    name: 'Exports',
+    description: 'Customer conversions in ad platforms’ offline conversion import shape.',
+  },
+  {
     name: 'Scoring',
     description: 'How leads are scored: fit from traits, engagement from events.',
   },
@@ -75,6 +98,7 @@ const TAGS = [
   { name: 'Admin', description: "The operator's routes: sites and their keys." },
   { name: 'SDK', description: 'The script tag.' },
   { name: 'Reference', description: 'This document and its page.' },
+  { name: 'Report', description: 'The report page for marketers.' },
   { name: 'Health', description: 'Liveness.' },
 ];
 
