@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { createApiKeySchema, createSiteSchema, listSitesQuerySchema } from './admin.ts';
+import {
+  createApiKeySchema,
+  createSiteSchema,
+  listSitesQuerySchema,
+  updateSiteSchema,
+} from './admin.ts';
 import { type FieldError, toFieldErrors } from './problem.ts';
 
 const ORIGIN = 'https://example.com';
@@ -22,6 +27,7 @@ describe('createSiteSchema', () => {
       allowedOrigins: [ORIGIN],
       timezone: 'UTC',
       ignoredIdentifiers: [],
+      retentionDays: null,
     });
   });
 
@@ -31,6 +37,7 @@ describe('createSiteSchema', () => {
       timezone: 'Europe/Paris',
       defaultCountry: 'FR',
       ignoredIdentifiers: ['info@example.com', 'sales@*'],
+      retentionDays: 90,
     });
     expect(createSiteSchema.parse(body)).toEqual(body);
   });
@@ -197,6 +204,26 @@ describe('defaultCountry', () => {
 
   it('rejects null', () => {
     expect(pathsOf(site({ defaultCountry: null }))).toEqual(['defaultCountry']);
+  });
+});
+
+describe('retentionDays', () => {
+  it.each([30, 365, 3650, null])('accepts %s at creation and in a change', (retentionDays) => {
+    expect(createSiteSchema.parse(site({ retentionDays })).retentionDays).toBe(retentionDays);
+    expect(updateSiteSchema.parse({ retentionDays })).toEqual({ retentionDays });
+  });
+
+  it.each([29, 0, -30, 3651, 90.5, '90', Number.NaN])('refuses %s, naming the field', (value) => {
+    expect(pathsOf(site({ retentionDays: value }))).toEqual(['retentionDays']);
+    const change = updateSiteSchema.safeParse({ retentionDays: value });
+    expect(change.success ? [] : toFieldErrors(change.error).map((e) => e.path)).toEqual([
+      'retentionDays',
+    ]);
+  });
+
+  it('refuses an empty change and a field that cannot change', () => {
+    expect(updateSiteSchema.safeParse({}).success).toBe(false);
+    expect(updateSiteSchema.safeParse({ name: 'Renamed' }).success).toBe(false);
   });
 });
 

@@ -14,6 +14,9 @@ const origin = z
     },
   );
 
+export const MIN_RETENTION_DAYS = 30;
+export const MAX_RETENTION_DAYS = 3650;
+
 let zonesByLowerCase: Map<string, string> | undefined;
 
 /** The IANA name of a zone as spelled in the tz database (`europe/paris` → `Europe/Paris`), or null. */
@@ -41,6 +44,21 @@ const timezone = z.string().transform((zone, ctx) => {
   return canonical;
 });
 
+/**
+ * How many days events, sessions and other activity are kept before the daily purge removes
+ * them; null keeps them forever. At least 30: attribution needs a month of paths to mean anything.
+ */
+const retentionDays = z
+  .number()
+  .int()
+  .min(MIN_RETENTION_DAYS)
+  .max(MAX_RETENTION_DAYS)
+  .nullable()
+  .meta({
+    description:
+      'Days activity (events, sessions, anonymous visitors, webhook logs) is kept; null keeps it forever. Leads, conversions and costs are kept.',
+  });
+
 /** `POST /v1/admin/sites`. Unknown keys are refused, so a typo never passes silently. */
 export const createSiteSchema = z.strictObject({
   name: z.string().trim().min(1).max(200),
@@ -55,10 +73,19 @@ export const createSiteSchema = z.strictObject({
    * addresses (`info@acme.com`) or every address of a local part (`info@*`).
    */
   ignoredIdentifiers: z.array(z.string().trim().toLowerCase().min(1).max(320)).max(500).default([]),
+  retentionDays: retentionDays.default(null),
 });
 
 export type CreateSiteInput = z.input<typeof createSiteSchema>;
 export type CreateSite = z.infer<typeof createSiteSchema>;
+
+/** `PATCH /v1/admin/sites/{siteId}`: the settings that may change after creation. */
+export const updateSiteSchema = z
+  .strictObject({ retentionDays: retentionDays.optional() })
+  .refine((body) => Object.keys(body).length > 0, {
+    message: 'Expected at least one setting to change: retentionDays',
+  });
+export type UpdateSite = z.infer<typeof updateSiteSchema>;
 
 /** A site as the admin API shows it. */
 export const siteSchema = z
@@ -76,6 +103,10 @@ export const siteSchema = z
     ignoredIdentifiers: z
       .array(z.string())
       .meta({ description: 'Emails (`info@acme.com`, `info@*`) that never identify anyone.' }),
+    // Optional in the type so code that builds sites needs no change; the API always sends it.
+    retentionDays: z.number().int().nullable().optional().meta({
+      description: 'Days activity is kept before the daily purge; null keeps it forever.',
+    }),
     createdAt: responseTime,
   })
   .meta({ id: 'Site' });

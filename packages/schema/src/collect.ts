@@ -54,17 +54,33 @@ export type ParsedBatch =
   | { ok: true; batch: CollectBatch; rejected: RejectedEvent[] }
   | { ok: false; errors: FieldError[] };
 
+/**
+ * Why an event is too big to read, or null: its size as UTF-8 JSON, measured before its shape. A
+ * value nested thousands of levels deep overflows the stack of `JSON.stringify` (objects with
+ * index keys such as `{"0": …}` take its recursive path): that is refused too, never thrown.
+ */
+export function eventSizeError(raw: unknown): FieldError | null {
+  let text: string;
+  try {
+    text = JSON.stringify(raw) ?? '';
+  } catch {
+    return {
+      path: '',
+      message: `Event is nested too deeply; the limit is ${LIMITS.jsonDepth} levels`,
+    };
+  }
+  const bytes = utf8ByteLength(text);
+  return bytes > LIMITS.eventBytes
+    ? { path: '', message: `Event is ${bytes} bytes; the limit is ${LIMITS.eventBytes}` }
+    : null;
+}
+
 /** Checks one event: size first (cheap to explain), then shape. */
 export function parseEvent(
   raw: unknown,
 ): { ok: true; event: LeadloopEvent } | { ok: false; errors: FieldError[] } {
-  const bytes = utf8ByteLength(JSON.stringify(raw) ?? '');
-  if (bytes > LIMITS.eventBytes) {
-    return {
-      ok: false,
-      errors: [{ path: '', message: `Event is ${bytes} bytes; the limit is ${LIMITS.eventBytes}` }],
-    };
-  }
+  const tooBig = eventSizeError(raw);
+  if (tooBig) return { ok: false, errors: [tooBig] };
   const result = eventSchema.safeParse(raw);
   return result.success
     ? { ok: true, event: result.data }

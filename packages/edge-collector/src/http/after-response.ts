@@ -1,8 +1,23 @@
 import type { Context } from 'hono';
 
-/** An error's message for a log line, cut short. */
-export const errorMessage = (error: unknown) =>
-  (error instanceof Error ? error.message : String(error)).slice(0, 300);
+/**
+ * An error's message for a log line, cut short. A database error is wrapped by drizzle in
+ * "Failed query: <SQL> params: <values>", and the values are people's emails and phones: only the
+ * database's own message (the cause) is logged.
+ */
+export const errorMessage = (error: unknown) => {
+  const cause = error instanceof Error && error.cause instanceof Error ? error.cause : error;
+  return (cause instanceof Error ? cause.message : String(cause)).slice(0, 300);
+};
+
+/** An error for the log: its safe message and where it was thrown, never the query's values. */
+export const errorForLog = (error: unknown) => {
+  const frames =
+    error instanceof Error
+      ? (error.stack ?? '').split('\n').filter((line) => /^\s+at /.test(line))
+      : [];
+  return [errorMessage(error), ...frames].join('\n');
+};
 
 /**
  * Runs work after the answer is sent (`waitUntil`), logging rather than throwing what fails:

@@ -8,6 +8,7 @@ import {
 } from '../core/idempotency.ts';
 import { sha256Hex } from '../core/keys.ts';
 import type { Store } from '../store/types.ts';
+import { errorMessage } from './after-response.ts';
 import { HttpProblem, validationFailed } from './problem.ts';
 import type { SecretKeyEnv } from './secret-key-auth.ts';
 
@@ -61,7 +62,7 @@ export function idempotent(
     } catch (error) {
       // The request itself is done: answer it. The key stays in flight until it is taken as
       // abandoned, so a retry meanwhile meets a 409 rather than running a second time.
-      console.error('idempotency: could not keep the answer', error);
+      console.error('idempotency: could not keep the answer', errorMessage(error));
     }
   };
 }

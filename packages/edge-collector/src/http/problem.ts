@@ -1,6 +1,7 @@
 import type { FieldError, Problem } from '@leadloop/schema';
 import type { ErrorHandler } from 'hono';
 import { HTTPException } from 'hono/http-exception';
+import { errorForLog } from './after-response.ts';
 
 /** One error base: every failure a client can cause or see is answered as problem+json from here. */
 export class HttpProblem extends Error {
@@ -70,7 +71,7 @@ export const onError: ErrorHandler = (error) => {
   if (error instanceof HTTPException) {
     return new HttpProblem(error.status, 'http-error', error.message || 'HTTP error').toResponse();
   }
-  console.error('unhandled error', error instanceof Error ? error.stack : error);
+  console.error('unhandled error', errorForLog(error));
   return new HttpProblem(
     500,
     'internal',

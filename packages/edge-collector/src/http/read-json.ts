@@ -1,3 +1,4 @@
+import { storableJson } from '../core/storable-text.ts';
 import { malformedJson, unsupportedMediaType } from './problem.ts';
 
 // sendBeacon posts text/plain (no CORS preflight), so the body is parsed here, not by a validator
@@ -10,9 +11,11 @@ export async function readJsonBody(request: Request): Promise<unknown> {
     throw unsupportedMediaType('Send application/json or text/plain.');
   }
   const text = await request.text();
+  let parsed: unknown;
   try {
-    return JSON.parse(text);
+    parsed = JSON.parse(text);
   } catch (error) {
     throw malformedJson(error instanceof SyntaxError ? error.message : 'The body is not JSON.');
   }
+  return storableJson(parsed);
 }

@@ -2,6 +2,7 @@ import { toFieldErrors } from '@leadloop/schema';
 import type { MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import type { z } from 'zod';
+import { storableText } from '../core/storable-text.ts';
 import { payloadTooLarge, validationFailed } from './problem.ts';
 import { readJsonBody } from './read-json.ts';
 
@@ -12,7 +13,10 @@ export function parseQuery<T extends z.ZodType>(
   schema: T,
   query: Record<string, string>,
 ): z.output<T> {
-  const parsed = schema.safeParse(query);
+  const storable = Object.fromEntries(
+    Object.entries(query).map(([name, value]) => [storableText(name), storableText(value)]),
+  );
+  const parsed = schema.safeParse(storable);
   if (!parsed.success)
     throw validationFailed(toFieldErrors(parsed.error), 'The query parameters are invalid.');
   return parsed.data;

@@ -10,6 +10,7 @@ import type { Store } from '../store/types.ts';
 import { consumeEvents, quarantineDeadLetters } from './events-consumer.ts';
 import { rescoreAllSites } from './lead-updater.ts';
 import { queueSink } from './queue-sink.ts';
+import { purgeExpiredActivity } from './retention.ts';
 import { speedToLead } from './speed-to-lead.ts';
 import {
   consumeDeliveryJobs,
@@ -104,9 +105,11 @@ export default {
   async scheduled(controller, env, _ctx) {
     const { store, close } = batchStoreFor(env);
     try {
-      // Daily: rescore every lead as its engagement fades, and forget kept Idempotency-Key
-      // answers older than their day. Every minute: the webhook sweep.
+      // Daily: purge activity older than each site's retention, rescore every lead as its
+      // engagement fades (and from what is kept), and forget kept Idempotency-Key answers older
+      // than their day. Every minute: the webhook sweep.
       if (controller.cron === DAILY_RESCORE_CRON) {
+        await purgeExpiredActivity(store, Date.now());
         await rescoreAllSites(store, queueSink(env.EVENTS as Queue<EventMessage>));
         await store.idempotency.purgeExpired(Date.now() - IDEMPOTENCY_KEEP_MS);
       } else await sweepWebhooks(store, deliveryOptions(env));

@@ -25,6 +25,7 @@ import { type LeadQueryStore, leadQueryStore } from './lead-query-store.ts';
 import { ingestStatements, rowJson } from './merge-sql.ts';
 import { type OfflineConversionStore, offlineConversionStore } from './offline-conversion-store.ts';
 import { type ReportStore, reportStore } from './report-store.ts';
+import { type RetentionStore, retentionStore } from './retention-store.ts';
 import {
   toQuarantineEntry,
   toSite,
@@ -115,6 +116,7 @@ export class D1Store implements Store {
   readonly attribution: AttributionStore;
   readonly reports: ReportStore;
   readonly offlineConversions: OfflineConversionStore;
+  readonly retention: RetentionStore;
 
   constructor(private readonly database: D1Database) {
     this.db = drizzle(database);
@@ -129,6 +131,7 @@ export class D1Store implements Store {
     this.attribution = attributionStore(this.runner);
     this.reports = reportStore(this.runner);
     this.offlineConversions = offlineConversionStore(this.runner);
+    this.retention = retentionStore(this.runner);
   }
 
   async createSite(site: NewSite, keys: NewApiKey[]): Promise<Site> {

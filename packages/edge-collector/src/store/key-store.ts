@@ -56,7 +56,7 @@ const KEY_SELECT = (dialect: Dialect, from = 'k.') => {
 };
 
 const SITE_SELECT = (dialect: Dialect) =>
-  sql`s.id AS site_id, s.name AS site_name, ${jsonText(dialect, 's.allowed_origins')} AS site_allowed_origins, s.timezone AS site_timezone, s.default_country AS site_default_country, ${jsonText(dialect, 's.ignored_identifiers')} AS site_ignored_identifiers, ${millis(dialect, 's.created_at')} AS site_created_at`;
+  sql`s.id AS site_id, s.name AS site_name, ${jsonText(dialect, 's.allowed_origins')} AS site_allowed_origins, s.timezone AS site_timezone, s.default_country AS site_default_country, ${jsonText(dialect, 's.ignored_identifiers')} AS site_ignored_identifiers, s.retention_days AS site_retention_days, ${millis(dialect, 's.created_at')} AS site_created_at`;
 
 const toKeyRow = (row: Row): ApiKeyRow => ({
   id: String(row.key_id),
@@ -77,6 +77,7 @@ const toSite = (row: Row): Site => ({
   timezone: String(row.site_timezone),
   defaultCountry: (row.site_default_country as string | null) ?? null,
   ignoredIdentifiers: parsedJson<string[]>(row.site_ignored_identifiers),
+  retentionDays: numberOrNull(row.site_retention_days),
   createdAt: new Date(Number(row.site_created_at)).toISOString(),
 });
 

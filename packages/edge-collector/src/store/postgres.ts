@@ -25,6 +25,7 @@ import { type LeadQueryStore, leadQueryStore } from './lead-query-store.ts';
 import { ingestStatements, rowsJson } from './merge-sql.ts';
 import { type OfflineConversionStore, offlineConversionStore } from './offline-conversion-store.ts';
 import { type ReportStore, reportStore } from './report-store.ts';
+import { type RetentionStore, retentionStore } from './retention-store.ts';
 import {
   toQuarantineEntry,
   toSite,
@@ -95,6 +96,7 @@ export class PostgresStore implements Store {
   readonly attribution: AttributionStore;
   readonly reports: ReportStore;
   readonly offlineConversions: OfflineConversionStore;
+  readonly retention: RetentionStore;
 
   constructor(private readonly connect: Connect) {
     const runner = this.runner();
@@ -108,6 +110,7 @@ export class PostgresStore implements Store {
     this.attribution = attributionStore(runner);
     this.reports = reportStore(runner);
     this.offlineConversions = offlineConversionStore(runner);
+    this.retention = retentionStore(runner);
   }
 
   /** How the shared identity queries run here: on one connection, writes in a transaction. */

@@ -16,6 +16,7 @@ export function toSite(row: SiteColumns): Site {
     timezone: row.timezone,
     defaultCountry: row.defaultCountry,
     ignoredIdentifiers: row.ignoredIdentifiers,
+    retentionDays: row.retentionDays ?? null,
     createdAt: row.createdAt.toISOString(),
   };
 }

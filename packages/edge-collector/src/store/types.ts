@@ -20,6 +20,7 @@ import type { KeyStore } from './key-store.ts';
 import type { LeadQueryStore } from './lead-query-store.ts';
 import type { OfflineConversionStore } from './offline-conversion-store.ts';
 import type { ReportStore } from './report-store.ts';
+import type { RetentionStore } from './retention-store.ts';
 import type { WebhookStore } from './webhook-store.ts';
 
 export type NewApiKey = { id: string; kind: KeyKind; prefix: string; hash: string };
@@ -129,6 +130,8 @@ export interface Store {
   readonly reports: ReportStore;
   /** Conversions with their ad click ids, for ad platforms' offline conversion imports. */
   readonly offlineConversions: OfflineConversionStore;
+  /** Per-site retention and the daily purge of activity older than it. */
+  readonly retention: RetentionStore;
   /** Creates the site, its origins and its keys together, or nothing. */
   createSite(site: NewSite, keys: NewApiKey[]): Promise<Site>;
   /** The site owning an unrevoked key of this kind with this SHA-256 hash. */

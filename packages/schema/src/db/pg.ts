@@ -24,6 +24,8 @@ export const sites = pgTable('sites', {
   defaultCountry: text('default_country'),
   /** Emails that never identify anyone here (`info@acme.com`, `info@*`), beyond the junk list. */
   ignoredIdentifiers: jsonb('ignored_identifiers').$type<string[]>().notNull().default([]),
+  /** Days activity is kept before the daily purge; null keeps it forever. */
+  retentionDays: integer('retention_days'),
   createdAt: time('created_at').notNull(),
 });
 

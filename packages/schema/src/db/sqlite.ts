@@ -21,6 +21,8 @@ export const sites = sqliteTable('sites', {
     .$type<string[]>()
     .notNull()
     .default(sql`'[]'`),
+  /** Days activity is kept before the daily purge; null keeps it forever. */
+  retentionDays: integer('retention_days'),
   createdAt: integer('created_at', { mode: 'timestamp_ms' }).notNull(),
 });
 

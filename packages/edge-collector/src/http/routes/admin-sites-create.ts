@@ -28,6 +28,7 @@ export function createSite({ store, now = Date.now }: AppDeps): Handler {
         timezone: parsed.data.timezone,
         defaultCountry: parsed.data.defaultCountry ?? null,
         ignoredIdentifiers: parsed.data.ignoredIdentifiers,
+        retentionDays: parsed.data.retentionDays,
         createdAt: new Date(now()),
       },
       keys,

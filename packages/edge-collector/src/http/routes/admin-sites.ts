@@ -1,4 +1,10 @@
-import { listSitesQuerySchema, type Site, type SiteList, toFieldErrors } from '@leadloop/schema';
+import {
+  listSitesQuerySchema,
+  type Site,
+  type SiteList,
+  toFieldErrors,
+  updateSiteSchema,
+} from '@leadloop/schema';
 import { Hono } from 'hono';
 import type { z } from 'zod';
 import type { AppDeps } from '../../app.ts';
@@ -6,7 +12,8 @@ import type { Store } from '../../store/types.ts';
 import { resourceNotFound, validationFailed } from '../problem.ts';
 import { readJsonBody } from '../read-json.ts';
 
-// `GET /v1/admin/sites` and `GET /v1/admin/sites/{siteId}`: the operator's view of the sites.
+// `GET /v1/admin/sites`, `GET` and `PATCH /v1/admin/sites/{siteId}`: the operator's view of the
+// sites and the settings that may change after creation.
 
 /** The site, or 404 naming the id. */
 export async function requireSite(store: Store, siteId: string | undefined): Promise<Site> {
@@ -43,5 +50,13 @@ export function adminSiteRoutes({ store }: AppDeps): Hono {
       };
       return c.json(body);
     })
-    .get('/:siteId', async (c) => c.json(await requireSite(store, c.req.param('siteId'))));
+    .get('/:siteId', async (c) => c.json(await requireSite(store, c.req.param('siteId'))))
+    .patch('/:siteId', async (c) => {
+      const siteId = c.req.param('siteId');
+      const site = await requireSite(store, siteId);
+      const change = await parseAdminBody(updateSiteSchema, c.req.raw);
+      if (change.retentionDays !== undefined)
+        await store.retention.setRetention(site.id, change.retentionDays);
+      return c.json(await requireSite(store, siteId));
+    });
 }

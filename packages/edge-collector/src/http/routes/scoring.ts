@@ -4,8 +4,11 @@ import type { AppDeps } from '../../app.ts';
 import { serviceUnavailable, validationFailed } from '../problem.ts';
 import { readJsonBody } from '../read-json.ts';
 import { requireSecretKey, type SecretKeyEnv } from '../secret-key-auth.ts';
+import { limitBody } from '../validate.ts';
 
 const RETRY_AFTER_SECONDS = 5;
+/** Far above any real rule set; without a limit a streamed body would be read whole. */
+const MAX_BODY_BYTES = 1024 * 1024;
 
 /**
  * `GET` / `PUT /v1/scoring`: the site's scoring rules. A PUT replaces them whole (omitted fields
@@ -17,7 +20,7 @@ export function scoringRoutes(deps: AppDeps): Hono<SecretKeyEnv> {
   return new Hono<SecretKeyEnv>()
     .use(requireSecretKey(deps))
     .get('/', async (c) => c.json(await store.leads.getScoringRules(c.get('site').id)))
-    .put('/', async (c) => {
+    .put('/', limitBody(MAX_BODY_BYTES), async (c) => {
       const parsed = scoringRulesSchema.safeParse(await readJsonBody(c.req.raw));
       if (!parsed.success)
         throw validationFailed(toFieldErrors(parsed.error), 'The scoring rules are invalid.');

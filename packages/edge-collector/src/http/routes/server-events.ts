@@ -1,4 +1,5 @@
 import {
+  eventSizeError,
   LIMITS,
   type RejectedEvent,
   type ServerEvent,
@@ -8,7 +9,6 @@ import {
   serverEventsBodySchema,
   serverIdentifySchema,
   toFieldErrors,
-  utf8ByteLength,
 } from '@leadloop/schema';
 import { type Context, Hono } from 'hono';
 import type { AppDeps } from '../../app.ts';
@@ -79,10 +79,9 @@ export function serverEventRoutes(deps: AppDeps): Hono<SecretKeyEnv> {
       const rejected: RejectedEvent[] = [];
       const valid: { index: number; event: ServerEvent }[] = [];
       raw.forEach((item, index) => {
-        const bytes = utf8ByteLength(JSON.stringify(item) ?? '');
-        if (bytes > LIMITS.eventBytes) {
-          const message = `Event is ${bytes} bytes; the limit is ${LIMITS.eventBytes}`;
-          rejected.push({ index, errors: [{ path: '', message }] });
+        const tooBig = eventSizeError(item);
+        if (tooBig) {
+          rejected.push({ index, errors: [tooBig] });
           return;
         }
         const parsed = serverEventSchema.safeParse(item);

@@ -8,6 +8,7 @@ import {
   listSitesQuerySchema,
   siteListSchema,
   siteSchema,
+  updateSiteSchema,
 } from '@leadloop/schema';
 import { z } from 'zod';
 import type { ZodOpenApiPathsObject } from 'zod-openapi';
@@ -51,7 +52,7 @@ export const adminPaths: ZodOpenApiPathsObject = {
       requestBody: body(createSiteSchema.meta({ id: 'CreateSite' })),
       responses: {
         201: json('The site and its keys.', createSiteResponseSchema, noStore),
-        ...problems(400, 401, 403, 415),
+        ...problems(400, 401, 403, 413, 415),
       },
     },
     get: {
@@ -79,6 +80,24 @@ export const adminPaths: ZodOpenApiPathsObject = {
         ...problems(401, 403, 404),
       },
     },
+    patch: {
+      tags,
+      operationId: 'updateSite',
+      summary: 'Update a site',
+      description:
+        'Changes the site’s data retention: `retentionDays` (30–3650, or null to keep everything). ' +
+        'The daily purge then deletes events, sessions, browsers with no session left, ' +
+        'quarantined messages, relayed outbox changes, finished webhook deliveries and kept ' +
+        '`Idempotency-Key` answers older than that; leads, their identifiers, conversions and ' +
+        'costs are kept.',
+      ...ADMIN,
+      requestParams: { path: siteId },
+      requestBody: body(updateSiteSchema.meta({ id: 'UpdateSite' })),
+      responses: {
+        200: json('The site as updated.', siteSchema),
+        ...problems(400, 401, 403, 404, 413, 415),
+      },
+    },
   },
   '/v1/admin/sites/{siteId}/keys': {
     post: {
@@ -96,7 +115,7 @@ export const adminPaths: ZodOpenApiPathsObject = {
           ...location('the new key'),
           ...noStore,
         }),
-        ...problems(400, 401, 403, 404, 415),
+        ...problems(400, 401, 403, 404, 413, 415),
       },
     },
     get: {

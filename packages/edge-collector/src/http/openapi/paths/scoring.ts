@@ -24,7 +24,7 @@ export const scoringPaths: ZodOpenApiPathsObject = {
       requestBody: { required: true, content: { 'application/json': { schema: rules } } },
       responses: {
         200: json('The rules now in force.', rules),
-        ...problems(400, ...SECRET_KEY_ERRORS, 415, 503),
+        ...problems(400, ...SECRET_KEY_ERRORS, 413, 415, 503),
       },
     },
   },
