@@ -14,6 +14,7 @@ import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import postgres from 'postgres';
 import { collectorDir } from '../packages/edge-collector/local/wrangler-dev.ts';
+import { ATTRIBUTION_MODELS } from '../packages/schema/src/attribution.ts';
 import type { DataSize } from './attribution-data.ts';
 import type { LoadedSite } from './attribution-load.ts';
 import { withCleanup } from './cleanup.ts';
@@ -22,19 +23,8 @@ import type { CollectorConfig } from './collector-config.ts';
 import { startBenchPostgres } from './ingest-postgres.ts';
 import { fixed, int, median, type Row } from './report.ts';
 
-export const MODELS = [
-  'first_touch',
-  'last_touch',
-  'last_non_direct',
-  'linear',
-  'position_based',
-  'w_shaped',
-  'full_path',
-  'j_shaped',
-  'inverse_j',
-  'time_decay',
-  'data_driven',
-] as const;
+/** Every model the API offers, from the contract. */
+export const MODELS = ATTRIBUTION_MODELS;
 const CONVERSIONS = ['customer', 'lead'] as const;
 
 /** The site the issue asks for, and one ten times smaller to show memory stays flat. */

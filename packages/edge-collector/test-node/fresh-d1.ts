@@ -47,3 +47,18 @@ export function freshD1(): { store: () => D1Store; database: () => D1Database } 
   });
   return { store: () => state.store!, database: () => state.database! };
 }
+
+/** Every table of a local D1 as text, by name: to prove a value is nowhere, or unchanged. */
+export async function dumpD1Tables(database: D1Database): Promise<Record<string, string>> {
+  const { results: tables } = await database
+    .prepare(
+      "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '_cf_%' AND name <> 'd1_migrations'",
+    )
+    .all<{ name: string }>();
+  const dump: Record<string, string> = {};
+  for (const { name } of tables) {
+    const { results } = await database.prepare(`SELECT * FROM "${name}"`).all();
+    dump[name] = JSON.stringify(results);
+  }
+  return dump;
+}

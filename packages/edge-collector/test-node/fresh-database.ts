@@ -32,3 +32,21 @@ export function freshPostgres(prefix: string): {
   });
   return { store: () => new PostgresStore(pool.current!), pool: () => pool.current! };
 }
+
+/** Every table of a Postgres database as text (one JSON row per line, sorted), by name. */
+export async function dumpPostgresTables(
+  pool: ReturnType<typeof connectPool>,
+): Promise<Record<string, string>> {
+  const { db } = pool();
+  const tables = (await db.execute(
+    "SELECT table_name AS name FROM information_schema.tables WHERE table_schema = 'public' AND table_type = 'BASE TABLE'",
+  )) as unknown as { name: string }[];
+  const dump: Record<string, string> = {};
+  for (const { name } of tables) {
+    const rows = (await db.execute(
+      `SELECT to_jsonb(t)::text AS row FROM "${name}" AS t ORDER BY 1`,
+    )) as unknown as { row: string }[];
+    dump[name] = rows.map((row) => row.row).join('\n');
+  }
+  return dump;
+}
