@@ -10,10 +10,16 @@ import { markdownTable, type Row, textTable } from './report.ts';
 import { sdkCompare } from './sdk-compare.ts';
 import { sdkLoad } from './sdk-load.ts';
 import { sdkSize } from './sdk-size.ts';
+import { soak } from './soak.ts';
 import { speedToLead } from './speed-to-lead.ts';
 
 const { values } = parseArgs({
-  options: { quick: { type: 'boolean', default: false }, only: { type: 'string' } },
+  options: {
+    quick: { type: 'boolean', default: false },
+    only: { type: 'string' },
+    // The soak's length (default 3; --quick: 0.5).
+    minutes: { type: 'string' },
+  },
 });
 
 // Ingest by default: about 5 minutes, on two cores. Three rounds give a real median. End-to-end
@@ -62,6 +68,19 @@ const benchmarks: Record<string, () => Promise<Row[]>> = {
       sizes: values.quick ? [SIZES.small] : [SIZES.small, SIZES.large],
       resultsFile: new URL('./.wrangler/attribution-results.json', import.meta.url).pathname,
     }),
+  // Minutes of mixed traffic through local workerd, then the drain and the invariant checks, with
+  // the same load against the hello-world worker first: about 5 minutes (--quick about 1.5).
+  soak: () => {
+    const minutes = Number(values.minutes ?? (values.quick ? 0.5 : 3));
+    if (!(minutes > 0))
+      throw new Error(`--minutes must be a positive number, not ${values.minutes}`);
+    return soak({
+      seconds: Math.round(minutes * 60),
+      baselineSeconds: values.quick ? 10 : 30,
+      concurrency: 8,
+      maxDrainMs: 15 * 60_000,
+    });
+  },
 };
 
 const selected = values.only

@@ -113,7 +113,11 @@ export function attributionStore(runner: SqlRunner): AttributionStore {
   const firstOpportunity = (siteId: string, lead: string) =>
     sql`(SELECT MIN(o.occurred_at) FROM conversions o WHERE o.site_id = ${siteId} AND o.stage = 'opportunity' AND o.lead_id IN (SELECT ${sql.raw(lead)} UNION ALL SELECT m.id FROM leads m WHERE m.site_id = ${siteId} AND m.merged_into = ${sql.raw(lead)}))`;
 
-  /** A page of conversions: id, lead, time, value, and the lead's creation and first opportunity. */
+  /**
+   * A page of conversions: id, lead, time, value, and the lead's creation and first opportunity.
+   * The keyset repeats its time as a plain bound (`time >= after`) so the index range starts at
+   * the cursor: an OR alone makes each page walk every earlier row again.
+   */
   function conversionPage(
     siteId: string,
     query: PathQuery,
@@ -123,12 +127,12 @@ export function attributionStore(runner: SqlRunner): AttributionStore {
     if (query.stage === 'lead') {
       const none = (type: string) => sql.raw(dialect === 'pg' ? `NULL::${type}` : 'NULL');
       const next = after
-        ? sql` AND (l.created_at > ${t(after.at)} OR (l.created_at = ${t(after.at)} AND l.id > ${after.id}))`
+        ? sql` AND l.created_at >= ${t(after.at)} AND (l.created_at > ${t(after.at)} OR (l.created_at = ${t(after.at)} AND l.id > ${after.id}))`
         : sql``;
       return sql`SELECT l.id AS conversion_id, l.id AS lead_id, l.created_at AS at, ${none('bigint')} AS value_minor, ${none('text')} AS currency, l.created_at AS lead_created_at, ${none('timestamptz')} AS opportunity_at FROM leads l WHERE l.site_id = ${siteId} AND l.merged_into IS NULL AND l.created_at >= ${t(query.from)} AND l.created_at <= ${t(query.to)}${next} ORDER BY l.created_at, l.id LIMIT ${limit}`;
     }
     const next = after
-      ? sql` AND (c.occurred_at > ${t(after.at)} OR (c.occurred_at = ${t(after.at)} AND c.id > ${after.id}))`
+      ? sql` AND c.occurred_at >= ${t(after.at)} AND (c.occurred_at > ${t(after.at)} OR (c.occurred_at = ${t(after.at)} AND c.id > ${after.id}))`
       : sql``;
     return sql`SELECT c.id AS conversion_id, lo.id AS lead_id, c.occurred_at AS at, c.value_minor, c.currency, lo.created_at AS lead_created_at, ${firstOpportunity(siteId, 'lo.id')} AS opportunity_at FROM conversions c JOIN leads l ON l.site_id = c.site_id AND l.id = c.lead_id JOIN leads lo ON lo.site_id = c.site_id AND lo.id = COALESCE(l.merged_into, l.id) WHERE c.site_id = ${siteId} AND c.stage = ${query.stage} AND c.occurred_at >= ${t(query.from)} AND c.occurred_at <= ${t(query.to)}${next} ORDER BY c.occurred_at, c.id LIMIT ${limit}`;
   }

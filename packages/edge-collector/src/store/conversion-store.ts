@@ -90,7 +90,7 @@ export function conversionStore(runner: SqlRunner): ConversionStore {
       if (filter.to !== undefined) conditions.push(sql`c.occurred_at <= ${t(filter.to)}`);
       if (before)
         conditions.push(
-          sql`(c.occurred_at < ${t(before.occurredAt)} OR (c.occurred_at = ${t(before.occurredAt)} AND c.id < ${before.id}))`,
+          sql`c.occurred_at <= ${t(before.occurredAt)} AND (c.occurred_at < ${t(before.occurredAt)} OR (c.occurred_at = ${t(before.occurredAt)} AND c.id < ${before.id}))`,
         );
       const rows = await runner.all(
         sql`${select} WHERE ${sql.join(conditions, sql` AND `)} ORDER BY c.occurred_at DESC, c.id DESC LIMIT ${limit}`,

@@ -95,7 +95,7 @@ export function leadQueryStore(runner: SqlRunner): LeadQueryStore {
       if (from?.order === 'id') conditions.push(sql`id > ${from.id}`);
       if (from?.order === 'updated')
         conditions.push(
-          sql`(updated_at > ${t(from.updatedAt)} OR (updated_at = ${t(from.updatedAt)} AND id > ${from.id}))`,
+          sql`updated_at >= ${t(from.updatedAt)} AND (updated_at > ${t(from.updatedAt)} OR (updated_at = ${t(from.updatedAt)} AND id > ${from.id}))`,
         );
       const orderBy = order === 'updated' ? sql`updated_at, id` : sql`id`;
       const rows = await runner.all(

@@ -94,7 +94,7 @@ export function offlineConversionStore(runner: SqlRunner): OfflineConversionStor
   return {
     async page(siteId, filter, after, limit) {
       const page = (time: SQL, id: SQL) =>
-        sql`${after ? sql` AND (${time} > ${t(after.occurredAt)} OR (${time} = ${t(after.occurredAt)} AND ${id} > ${after.id}))` : sql``} ORDER BY ${time}, ${id} LIMIT ${limit}`;
+        sql`${after ? sql` AND ${time} >= ${t(after.occurredAt)} AND (${time} > ${t(after.occurredAt)} OR (${time} = ${t(after.occurredAt)} AND ${id} > ${after.id}))` : sql``} ORDER BY ${time}, ${id} LIMIT ${limit}`;
       const rows = await runner.all(
         sql`SELECT src.id, ${millis(dialect, 'src.occurred_at')} AS occurred_at, src.value_minor, src.currency, ${googleClick(siteId)} AS google_click FROM (${conversions(siteId, filter, page)}) src ORDER BY src.occurred_at, src.id`,
       );
