@@ -17,7 +17,15 @@ import {
 } from '@leadloop/schema';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BROWSER, createFuzzSite, fuzzParams, probe, rowCounts, summary } from './fuzz-harness.ts';
+import {
+  ADMIN_TOKEN,
+  BROWSER,
+  createFuzzSite,
+  fuzzParams,
+  probe,
+  rowCounts,
+  summary,
+} from './fuzz-harness.ts';
 import { email, hostileQuery, isoDay, phone, recentIso, shortText } from './fuzz-inputs.ts';
 
 const TIMEOUT = 180_000;
@@ -92,12 +100,14 @@ type QueryFuzz = {
   /** Valid values of the schema's fields (any subset is sent). */
   fields: Record<string, fc.Arbitrary<string>>;
   runs: number;
+  /** The credentials sent: the site's secret key unless given. */
+  authorization?: () => string;
 };
 
 const optionalRecord = (fields: Record<string, fc.Arbitrary<string>>) =>
   fc.record(fields, { requiredKeys: [] }) as fc.Arbitrary<Record<string, string>>;
 
-async function fuzzQuery({ route, path, fields, runs }: QueryFuzz): Promise<void> {
+async function fuzzQuery({ route, path, fields, runs, authorization }: QueryFuzz): Promise<void> {
   await fc.assert(
     fc.asyncProperty(hostileQuery(optionalRecord(fields)), async ({ search, query }) => {
       const before = await rowCounts();
@@ -106,7 +116,7 @@ async function fuzzQuery({ route, path, fields, runs }: QueryFuzz): Promise<void
           route,
           method: 'GET',
           path: `${path()}${search ? `?${search}` : ''}`,
-          headers: { authorization: `Bearer ${site.secretKey}` },
+          headers: { authorization: authorization?.() ?? `Bearer ${site.secretKey}` },
         },
         { fields: Object.keys(fields), query },
       );
@@ -256,6 +266,28 @@ describe('every query string', () => {
         },
         runs: 40,
       }),
+    TIMEOUT,
+  );
+
+  it(
+    "GET /v1/admin/sites and a site's keys",
+    async () => {
+      const admin = () => `Bearer ${ADMIN_TOKEN}`;
+      await fuzzQuery({
+        route: 'GET /v1/admin/sites',
+        path: () => '/v1/admin/sites',
+        fields: { limit: int(1, 100) },
+        runs: 20,
+        authorization: admin,
+      });
+      await fuzzQuery({
+        route: 'GET /v1/admin/sites/{id}/keys',
+        path: () => `/v1/admin/sites/${site.site.id}/keys`,
+        fields: {},
+        runs: 10,
+        authorization: admin,
+      });
+    },
     TIMEOUT,
   );
 

@@ -16,6 +16,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   ADMIN_TOKEN,
   type Answer,
+  app,
   createFuzzSite,
   fuzzParams,
   probe,
@@ -334,6 +335,28 @@ describe('/v1/webhooks create and update, for any body', () => {
       }),
     TIMEOUT,
   );
+
+  it(
+    'rotates the secret (200), or refuses leaving the subscription as it was',
+    () =>
+      fuzzBody({
+        route: 'POST /v1/webhooks/{id}/rotate-secret',
+        method: 'POST',
+        path: pathWith('/v1/webhooks', () => webhookId, '/rotate-secret'),
+        valid: fc.record(
+          { graceSeconds: fc.integer({ min: 0, max: 7 * 86_400 }) },
+          { requiredKeys: [] },
+        ),
+        fields: ['graceSeconds'],
+        runs: 30,
+        resource: webhookRead,
+        accepted: (answer) => {
+          expect(answer.status).toBe(200);
+          expect((answer.json as { secret: string }).secret).toMatch(/^whsec_/);
+        },
+      }),
+    TIMEOUT,
+  );
 });
 
 describe('PUT /v1/scoring, for any body', () => {
@@ -495,6 +518,25 @@ describe('the admin API, for any body', () => {
           expect(answer.status).toBe(201);
           expect(after.api_keys).toBe(before.api_keys! + 1);
         },
+      }),
+    TIMEOUT,
+  );
+
+  it(
+    "changes the site's retention (200), or refuses leaving the site as it was",
+    () =>
+      fuzzBody({
+        route: 'PATCH /v1/admin/sites/{id}',
+        method: 'PATCH',
+        path: pathWith('/v1/admin/sites', () => site.site.id),
+        valid: fc.record({
+          retentionDays: fc.oneof(fc.integer({ min: 30, max: 3650 }), fc.constant(null)),
+        }),
+        fields: ['retentionDays'],
+        runs: 30,
+        headers: admin,
+        resource: async () =>
+          (await app.request(`/v1/admin/sites/${site.site.id}`, { headers: admin() })).text(),
       }),
     TIMEOUT,
   );
