@@ -7,12 +7,13 @@ import {
   ATTRIBUTION_MODELS,
   type AttributionReport,
   type CreateSiteResponse,
+  type JsonObject,
 } from '@leadloop/schema';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { attributionReport } from '../src/runtime/attribution-report.ts';
 import type { Store } from '../src/store/types.ts';
-import { seedClosedLoop } from './attribution-scenario.ts';
-import { browser, harness } from './leads-api-harness.ts';
+import { DAY, seedClosedLoop } from './attribution-scenario.ts';
+import { browser, harness, MINUTE } from './leads-api-harness.ts';
 
 /** RFC 4180 records: quoted fields may hold commas, quotes and line breaks. */
 export function parseCsv(text: string): string[][] {
@@ -361,6 +362,48 @@ export function describeAttribution(name: string, getStore: () => Store) {
         ).toContain(field);
       }
       await api.problem(api.call('/v1/attribution', {}, null), 401);
+    });
+
+    it('leaves a shared device’s visits with whoever used it then', async () => {
+      // One kiosk: Dee lands from Google Ads and fills the form; a day later the kiosk lands from
+      // the newsletter, then Eve fills the form. The newsletter visit began while the kiosk was
+      // Dee's (after her lead, so not in her path) and Eve had no visit of her own: (not set).
+      const kiosk = h.client(await h.createSite('Shared kiosk'));
+      const at = h.now();
+      const visit = (session: string, offset: number) => ({
+        visitor: 'kiosk',
+        session,
+        at: at + offset,
+      });
+      const send = async (offset: number, events: unknown[]) => {
+        h.advance(at + offset - h.now());
+        await kiosk.browse(events);
+      };
+      await send(0, [
+        browser.pageview('/storm-doors', visit('k-1', 0), {
+          query: '?utm_source=google&utm_medium=cpc&utm_campaign=storms',
+          referrer: 'https://www.google.com/',
+        }),
+      ]);
+      await send(MINUTE, [
+        browser.form({ email: 'dee@northwind.io' } as JsonObject, visit('k-1', MINUTE)),
+      ]);
+      await send(DAY, [
+        browser.pageview('/offer', visit('k-2', DAY), {
+          query: '?utm_source=newsletter&utm_medium=email',
+          referrer: undefined,
+        }),
+      ]);
+      await send(DAY + MINUTE, [
+        browser.form({ email: 'eve@northwind.io' } as JsonObject, visit('k-2', DAY + MINUTE)),
+      ]);
+      for (const model of ['first_touch', 'linear', 'data_driven']) {
+        const result = await kiosk.ok<AttributionReport>(
+          kiosk.call(`/v1/attribution?model=${model}`),
+        );
+        const leads = Object.fromEntries(result.rows.map((row) => [row.channel, row.leads]));
+        expect(leads, model).toEqual({ 'Paid Search': 1, '(not set)': 1, Email: 0 });
+      }
     });
   });
 }

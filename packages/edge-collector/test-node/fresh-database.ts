@@ -10,12 +10,14 @@ export function freshPostgresStore(prefix: string): () => PostgresStore {
   return freshPostgres(prefix).store;
 }
 
-/** A fresh Postgres database as a store, and its connection pool (to read every table). */
+/** A fresh Postgres database as a store, its connection pool (to read every table) and URL. */
 export function freshPostgres(prefix: string): {
   store: () => PostgresStore;
   pool: () => ReturnType<typeof connectPool>;
+  url: () => string;
 } {
   const pool = { current: undefined as ReturnType<typeof connectPool> | undefined };
+  let databaseUrl = '';
   beforeAll(async () => {
     const url = new URL(inject('databaseUrl'));
     const database = `${prefix}_${process.pid}_${Date.now()}`;
@@ -24,13 +26,18 @@ export function freshPostgres(prefix: string): {
     await db.execute(`create database ${database}`);
     await admin.end();
     url.pathname = `/${database}`;
+    databaseUrl = url.href;
     await migratePostgres(url.href);
     pool.current = connectPool(url.href);
   });
   afterAll(async () => {
     await pool.current?.end();
   });
-  return { store: () => new PostgresStore(pool.current!), pool: () => pool.current! };
+  return {
+    store: () => new PostgresStore(pool.current!),
+    pool: () => pool.current!,
+    url: () => databaseUrl,
+  };
 }
 
 /** Every table of a Postgres database as text (one JSON row per line, sorted), by name. */

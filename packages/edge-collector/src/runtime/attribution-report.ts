@@ -25,7 +25,7 @@ import type { Store } from '../store/types.ts';
 // funnel; the chosen kind of conversion is tallied as `conversions` too (one pass when it is one
 // of those two).
 
-/** Conversions read per round trip: a page of paths is a few thousand rows at most. */
+/** Conversions read per round trip: one row each, its touches as JSON. */
 export const PATH_PAGE_SIZE = 500;
 
 export type ReportRequest = {

@@ -145,65 +145,62 @@ export function attributionStore(runner: SqlRunner): AttributionStore {
   }
 
   /**
-   * The page's touches: sessions of the lead's browsers that were the lead's, inside the window.
-   * Postgres needs it as a LATERAL join (driven from each conversion through the visitor index);
-   * as a plain join it hashes every session of the site with its ownership sub-queries. SQLite
-   * has no LATERAL and already plans the plain join from the page.
+   * The conversion's touches as one JSON array of `[time, channel, group, session id]`: sessions
+   * of the lead's browsers that were the lead's then, inside the window. One row per conversion
+   * keeps a page small on the wire; the order is made in the Worker (code points, the same on
+   * both databases whatever the collation). A browser linked only to this lead is the lead's
+   * without the two ordered look-ups of the shared-device rule.
    */
-  function touchesOf(siteId: string, lookbackMs: number): SQL {
-    const conditions = sql`s.site_id = ${siteId} AND s.touch_at IS NOT NULL AND s.touch_at <= page.at AND s.touch_at >= ${minus(dialect, 'page.at', lookbackMs)} AND s.anonymous_id IN (SELECT v.anonymous_id FROM visitor_links v WHERE v.site_id = ${siteId} AND v.lead_id = page.lead_id) AND ${ownerAt(siteId, 's', 'started_at')} = page.lead_id`;
+  function touchesOf(siteId: string, groupBy: AttributionGroup, lookbackMs: number): SQL {
+    const onlyThisLead = sql`NOT EXISTS (SELECT 1 FROM visitor_links o WHERE o.site_id = ${siteId} AND o.anonymous_id = s.anonymous_id AND o.lead_id <> page.lead_id)`;
+    const conditions = sql`s.site_id = ${siteId} AND s.touch_at IS NOT NULL AND s.touch_at <= page.at AND s.touch_at >= ${minus(dialect, 'page.at', lookbackMs)} AND s.anonymous_id IN (SELECT v.anonymous_id FROM visitor_links v WHERE v.site_id = ${siteId} AND v.lead_id = page.lead_id) AND (${onlyThisLead} OR ${ownerAt(siteId, 's', 'started_at')} = page.lead_id)`;
+    const key = groupKey(dialect, groupBy);
     return dialect === 'pg'
-      ? sql`LEFT JOIN LATERAL (SELECT s.* FROM sessions s WHERE ${conditions}) s ON true`
-      : sql`LEFT JOIN sessions s ON ${conditions}`;
+      ? sql`(SELECT json_agg(json_build_array(round(extract(epoch from s.touch_at) * 1000)::bigint, s.channel, ${key}, s.id))::text FROM sessions s WHERE ${conditions})`
+      : sql`(SELECT json_group_array(json_array(s.touch_at, s.channel, ${key}, s.id)) FROM sessions s WHERE ${conditions})`;
   }
 
   return {
     async paths(siteId, query, after, limit) {
       const rows = await runner.all(
-        sql`WITH page AS (${conversionPage(siteId, query, after, limit)}) SELECT page.conversion_id, page.lead_id, ${millis(dialect, 'page.at')} AS at, page.value_minor, page.currency, ${millis(dialect, 'page.lead_created_at')} AS lead_created_at, ${millis(dialect, 'page.opportunity_at')} AS opportunity_at, s.id AS session_id, ${millis(dialect, 's.touch_at')} AS touch_at, s.channel, ${groupKey(dialect, query.groupBy)} AS group_key FROM page ${touchesOf(siteId, query.lookbackMs)} ORDER BY page.at, page.conversion_id, s.touch_at, s.id`,
+        sql`WITH page AS (${conversionPage(siteId, query, after, limit)}) SELECT page.conversion_id, ${millis(dialect, 'page.at')} AS at, page.value_minor, page.currency, ${millis(dialect, 'page.lead_created_at')} AS lead_created_at, ${millis(dialect, 'page.opportunity_at')} AS opportunity_at, ${touchesOf(siteId, query.groupBy, query.lookbackMs)} AS touches FROM page ORDER BY page.at, page.conversion_id`,
       );
-      const paths: StoredPath[] = [];
-      for (const row of rows as Row[]) {
-        const id = String(row.conversion_id);
-        let path = paths.at(-1);
-        if (path?.id !== id) {
-          path = {
-            id,
-            at: Math.round(Number(row.at)),
-            valueMinor: numberOrNull(row.value_minor),
-            currency: (row.currency as string | null) ?? null,
-            leadCreatedAt: roundedOrNull(row.lead_created_at),
-            opportunityAt: roundedOrNull(row.opportunity_at),
-            touches: [],
-          };
-          paths.push(path);
-        }
-        if (row.session_id !== null && row.session_id !== undefined) {
-          const touch: PathTouch = {
-            at: Math.round(Number(row.touch_at)),
-            channel: String(row.channel),
-            group: String(row.group_key),
-          };
-          path.touches.push(touch);
-        }
-      }
-      return paths;
+      return (rows as Row[]).map(
+        (row): StoredPath => ({
+          id: String(row.conversion_id),
+          at: Math.round(Number(row.at)),
+          valueMinor: numberOrNull(row.value_minor),
+          currency: (row.currency as string | null) ?? null,
+          leadCreatedAt: roundedOrNull(row.lead_created_at),
+          opportunityAt: roundedOrNull(row.opportunity_at),
+          touches: touchesFrom(row.touches),
+        }),
+      );
     },
 
     async traffic(siteId, groupBy, from, to) {
+      // Sessions and browsers per group, and the browsers over all groups (a browser can land
+      // through several), from one read of the range: Postgres has grouping sets; SQLite counts
+      // the (group, browser) pairs once and both totals from them.
+      const key = groupKey(dialect, groupBy);
       const inRange = sql`s.site_id = ${siteId} AND s.touch_at IS NOT NULL AND s.touch_at >= ${t(from)} AND s.touch_at <= ${t(to)}`;
-      const [groups, total] = await runner.allOf([
-        sql`SELECT ${groupKey(dialect, groupBy)} AS group_key, COUNT(*) AS sessions, COUNT(DISTINCT s.anonymous_id) AS visitors FROM sessions s WHERE ${inRange} GROUP BY group_key`,
-        sql`SELECT COUNT(DISTINCT s.anonymous_id) AS visitors FROM sessions s WHERE ${inRange}`,
-      ]);
-      return {
-        groups: groups!.map((row) => ({
-          group: String(row.group_key),
-          sessions: Number(row.sessions),
-          visitors: Number(row.visitors),
-        })),
-        visitors: Number(total![0]?.visitors ?? 0),
-      };
+      const rows = await runner.all(
+        dialect === 'pg'
+          ? sql`SELECT ${key} AS group_key, GROUPING(${key}) AS whole, COUNT(*) AS sessions, COUNT(DISTINCT s.anonymous_id) AS visitors FROM sessions s WHERE ${inRange} GROUP BY GROUPING SETS ((${key}), ())`
+          : sql`WITH pairs AS MATERIALIZED (SELECT ${key} AS group_key, s.anonymous_id, COUNT(*) AS n FROM sessions s WHERE ${inRange} GROUP BY 1, 2) SELECT group_key, 0 AS whole, SUM(n) AS sessions, COUNT(*) AS visitors FROM pairs GROUP BY group_key UNION ALL SELECT NULL, 1, NULL, COUNT(DISTINCT anonymous_id) FROM pairs`,
+      );
+      const groups: GroupTrafficRow[] = [];
+      let visitors = 0;
+      for (const row of rows) {
+        if (Number(row.whole) === 1) visitors = Number(row.visitors);
+        else
+          groups.push({
+            group: String(row.group_key),
+            sessions: Number(row.sessions),
+            visitors: Number(row.visitors),
+          });
+      }
+      return { groups, visitors };
     },
 
     async spend(siteId, currency, fromDay, toDay) {
@@ -244,6 +241,22 @@ export function attributionStore(runner: SqlRunner): AttributionStore {
       }));
     },
   };
+}
+
+type StoredTouch = [at: number, channel: string, group: string, sessionId: string];
+
+/** The touches' JSON (null: none on Postgres), oldest first, ties in session id order. */
+function touchesFrom(json: unknown): PathTouch[] {
+  if (json === null || json === undefined) return [];
+  const touches = JSON.parse(String(json)) as StoredTouch[];
+  touches.sort(
+    ([atA, , , idA], [atB, , , idB]) => atA - atB || (idA < idB ? -1 : idA > idB ? 1 : 0),
+  );
+  return touches.map(([at, channel, group]) => ({
+    at,
+    channel: String(channel),
+    group: String(group),
+  }));
 }
 
 function roundedOrNull(value: unknown): number | null {

@@ -134,6 +134,10 @@ export class D1Store implements Store {
     this.retention = retentionStore(this.runner);
   }
 
+  withConnection<T>(work: (store: Store) => Promise<T>): Promise<T> {
+    return work(this);
+  }
+
   async createSite(site: NewSite, keys: NewApiKey[]): Promise<Site> {
     const origins = [...new Set(site.allowedOrigins.map(normaliseOrigin))];
     const [inserted] = await this.db.batch([

@@ -52,7 +52,10 @@ type Database = PostgresJsDatabase;
  * connections) and a queue batch one for the whole batch; in Node one long-lived pool serves
  * every operation.
  */
-export type Connect = () => { db: Database; release(): Promise<void> };
+export type Connect = (() => { db: Database; release(): Promise<void> }) & {
+  /** One connection for a unit of work, ended with it (absent: operations already share). */
+  forWork?: () => Connect & { end(): Promise<void> };
+};
 
 // How long closing waits for a connection to finish politely: one cut mid-transaction never
 // answers, and an operation must not hang on it (postgres.js then drops the socket).
@@ -60,10 +63,11 @@ const END_TIMEOUT_SECONDS = 2;
 
 /** Connections through a Hyperdrive binding (or any URL), one per operation. */
 export function connectPerOperation(url: string): Connect {
-  return () => {
+  const connect = () => {
     const client = postgres(url, { max: 1, fetch_types: false, prepare: false });
     return { db: drizzle(client), release: () => client.end({ timeout: END_TIMEOUT_SECONDS }) };
   };
+  return Object.assign(connect, { forWork: () => connectForWork(url) });
 }
 
 /**
@@ -111,6 +115,16 @@ export class PostgresStore implements Store {
     this.reports = reportStore(runner);
     this.offlineConversions = offlineConversionStore(runner);
     this.retention = retentionStore(runner);
+  }
+
+  async withConnection<T>(work: (store: Store) => Promise<T>): Promise<T> {
+    const connection = this.connect.forWork?.();
+    if (!connection) return work(this);
+    try {
+      return await work(new PostgresStore(connection));
+    } finally {
+      await connection.end();
+    }
   }
 
   /** How the shared identity queries run here: on one connection, writes in a transaction. */

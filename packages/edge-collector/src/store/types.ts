@@ -132,6 +132,12 @@ export interface Store {
   readonly offlineConversions: OfflineConversionStore;
   /** Per-site retention and the daily purge of activity older than it. */
   readonly retention: RetentionStore;
+  /**
+   * Runs `work` with a store whose operations share one database connection, for a request that
+   * makes many round trips (an export reads hundreds of pages): on Postgres behind Hyperdrive each
+   * operation otherwise opens its own. D1 has no connections to share: `work` gets this store.
+   */
+  withConnection<T>(work: (store: Store) => Promise<T>): Promise<T>;
   /** Creates the site, its origins and its keys together, or nothing. */
   createSite(site: NewSite, keys: NewApiKey[]): Promise<Site>;
   /** The site owning an unrevoked key of this kind with this SHA-256 hash. */

@@ -25,11 +25,9 @@ export function attributionRoutes(deps: AppDeps): Hono<SecretKeyEnv> {
     const { format, from, to, ...query } = parseQuery(attributionQuerySchema, c.req.query());
     const site = c.get('site');
     const range = reportRange({ from, to }, site.timezone, now());
-    const report = await attributionReport(store, site.id, {
-      ...query,
-      ...range,
-      timezone: site.timezone,
-    });
+    const report = await store.withConnection((one) =>
+      attributionReport(one, site.id, { ...query, ...range, timezone: site.timezone }),
+    );
     if (format === 'json') return c.json(report);
     const name = `leadloop-attribution-${report.model}-${report.groupBy}-${report.from.slice(0, 10)}-${report.to.slice(0, 10)}`;
     const body = format === 'csv' ? csvChunks(report) : ndjsonChunks(report);

@@ -1,0 +1,1 @@
+CREATE INDEX `sessions_browser_touch_idx` ON `sessions` (`site_id`,`anonymous_id`,`touch_at`,`id`,`channel`);
