@@ -7,6 +7,7 @@ export {
   markovCounts,
   markovWeights,
 } from './markov.ts';
+export { type MinuteHistogram, medianMinutes, minuteHistogram } from './minute-histogram.ts';
 export {
   ATTRIBUTION_MODELS,
   type Attribution,
@@ -23,7 +24,6 @@ export {
   attributionRows,
   attributionTally,
   type GroupTraffic,
-  medianMinutes,
   modelPath,
   NOT_SET,
   type PathTouch,

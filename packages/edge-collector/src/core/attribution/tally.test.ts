@@ -4,14 +4,7 @@ import { CREDIT_SCALE } from './credit.ts';
 import { fitMarkov } from './markov.ts';
 import { ATTRIBUTION_MODELS } from './models.ts';
 import { spendByGroup, spendGroup } from './spend.ts';
-import {
-  attributionRows,
-  attributionTally,
-  medianMinutes,
-  modelPath,
-  NOT_SET,
-  type StoredPath,
-} from './tally.ts';
+import { attributionRows, attributionTally, modelPath, NOT_SET, type StoredPath } from './tally.ts';
 
 const HOUR = 3_600_000;
 const path = (
@@ -44,7 +37,8 @@ describe('attribution tally', () => {
     expect(tally.groups.get('google')).toMatchObject({ conversions: 666_667, leads: 666_667 });
     expect(tally.groups.get('newsletter')).toMatchObject({ conversions: 333_333 });
     // 100 hours from the first touch, counted once for google.
-    expect([...tally.groups.get('google')!.minutes]).toEqual([[6000, 1]]);
+    const google = tally.groups.get('google')!.minutes;
+    expect([google.size, google.median()]).toEqual([1, 6000]);
     expect(tally.total.conversions).toBe(CREDIT_SCALE);
   });
 
@@ -132,30 +126,6 @@ describe('attribution tally', () => {
       ),
       { numRuns: 200 },
     );
-  });
-});
-
-describe('median minutes', () => {
-  it('takes the middle value, or the mean of the middle two', () => {
-    expect(medianMinutes(new Map())).toBeNull();
-    expect(medianMinutes(new Map([[5, 1]]))).toBe(5);
-    expect(
-      medianMinutes(
-        new Map([
-          [1, 1],
-          [9, 1],
-        ]),
-      ),
-    ).toBe(5);
-    expect(
-      medianMinutes(
-        new Map([
-          [30, 3],
-          [1, 1],
-          [1000, 1],
-        ]),
-      ),
-    ).toBe(30);
   });
 });
 

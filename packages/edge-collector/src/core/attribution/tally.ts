@@ -6,6 +6,7 @@
 import type { AttributionColumns, AttributionGroup, AttributionRow } from '@leadloop/schema';
 import { CREDIT_SCALE, splitAmount } from './credit.ts';
 import type { MarkovModel } from './markov.ts';
+import { type MinuteHistogram, minuteHistogram } from './minute-histogram.ts';
 import { type AttributionModel, attribute, type ConversionPath } from './models.ts';
 
 /** The group of a conversion with no touch inside the lookback window, and of a missing value. */
@@ -41,8 +42,8 @@ type GroupTally = {
   leads: number;
   customers: number;
   revenueMinor: number;
-  /** Minutes from first touch to conversion → how many conversions took that long. */
-  minutes: Map<number, number>;
+  /** Minutes from first touch to conversion, for the median (bounded however many). */
+  minutes: MinuteHistogram;
 };
 
 const emptyTally = (): GroupTally => ({
@@ -50,7 +51,7 @@ const emptyTally = (): GroupTally => ({
   leads: 0,
   customers: 0,
   revenueMinor: 0,
-  minutes: new Map(),
+  minutes: minuteHistogram(),
 });
 
 /** The index of the last touch at or before `at`, if any. */
@@ -97,8 +98,6 @@ export function attributionTally(model: AttributionModel, currency: string | nul
     }
     return tally;
   };
-  const countMinutes = (tally: GroupTally, minutes: number) =>
-    tally.minutes.set(minutes, (tally.minutes.get(minutes) ?? 0) + 1);
 
   return {
     groups,
@@ -125,8 +124,8 @@ export function attributionTally(model: AttributionModel, currency: string | nul
         if (credit > 0) credited.add(touch.group);
       });
       if (minutes !== null) {
-        for (const group of credited) countMinutes(groupOf(group), minutes);
-        countMinutes(total, minutes);
+        for (const group of credited) groupOf(group).minutes.add(minutes);
+        total.minutes.add(minutes);
       }
       if (role.conversions) total.conversions += CREDIT_SCALE;
       if (role.leads) total.leads += CREDIT_SCALE;
@@ -134,23 +133,6 @@ export function attributionTally(model: AttributionModel, currency: string | nul
       if (revenue) total.revenueMinor += stored.valueMinor!;
     },
   };
-}
-
-/** The median of a histogram of minutes (the mean of the middle two for an even count). */
-export function medianMinutes(minutes: ReadonlyMap<number, number>): number | null {
-  let count = 0;
-  for (const n of minutes.values()) count += n;
-  if (count === 0) return null;
-  const sorted = [...minutes.entries()].sort(([a], [b]) => a - b);
-  const at = (rank: number) => {
-    let seen = 0;
-    for (const [value, n] of sorted) {
-      seen += n;
-      if (seen > rank) return value;
-    }
-    return sorted.at(-1)![0];
-  };
-  return count % 2 === 1 ? at((count - 1) / 2) : (at(count / 2 - 1) + at(count / 2)) / 2;
 }
 
 const round = (value: number, digits = 6) => {
@@ -186,7 +168,7 @@ function columns(
   const revenue = toMajor(tally.revenueMinor);
   const cost = spendMinor === null ? null : toMajor(spendMinor);
   const perCost = (value: number) => (cost ? ratio(value, cost) : null);
-  const median = medianMinutes(tally.minutes);
+  const median = tally.minutes.median();
   return {
     conversions: tally.conversions / CREDIT_SCALE,
     revenue,
