@@ -16,9 +16,10 @@ import {
   conversionRecorded,
 } from '../packages/edge-collector/src/core/conversion.ts';
 import { enrich } from '../packages/edge-collector/src/core/enrichment.ts';
-import type {
-  SessionUpsert,
-  StoredEvent,
+import {
+  type SessionUpsert,
+  type StoredEvent,
+  storedEvent,
 } from '../packages/edge-collector/src/core/ingest-plan.ts';
 import { visiblePrefix } from '../packages/edge-collector/src/core/keys.ts';
 import {
@@ -27,12 +28,21 @@ import {
   identifyingEvents,
   type LeadEvent,
   type LeadPatch,
-  type LeadRow,
   planLeadUpdate,
   stitchBatch,
 } from '../packages/edge-collector/src/core/lead-update.ts';
 import { sessionTouch } from '../packages/edge-collector/src/core/session-touch.ts';
 import { zonedDay } from '../packages/edge-collector/src/core/site-time.ts';
+import {
+  changeRow,
+  IDENTIFIER_COLUMNS,
+  identifierRow,
+  LEAD_COLUMNS,
+  LINK_COLUMNS,
+  leadRow,
+  linkRow,
+  OUTBOX_COLUMNS,
+} from '../packages/edge-collector/src/store/identity-sql.ts';
 import {
   type Column,
   EVENT_COLUMNS,
@@ -100,47 +110,11 @@ export const TABLES = {
   visitors: { name: 'visitors', columns: VISITOR_COLUMNS },
   sessions: { name: 'sessions', columns: SESSION_COLUMNS },
   events: { name: 'events', columns: EVENT_COLUMNS },
-  leads: t('leads', [
-    ['site_id', 'text'],
-    ['id', 'text'],
-    ['created_at', 'time'],
-    ['updated_at', 'time'],
-    ['merged_into', 'text'],
-    ['status', 'text'],
-    ['score', 'int'],
-    ['notified_score', 'int'],
-    ['score_reasons', 'json'],
-    ['email', 'text'],
-    ['phone', 'text'],
-    ['name', 'text'],
-    ['traits', 'json'],
-    ['owner', 'text'],
-    ['api_traits', 'json'],
-    ['stage_at', 'time'],
-  ]),
-  leadIdentifiers: t('lead_identifiers', [
-    ['site_id', 'text'],
-    ['kind', 'text'],
-    ['value', 'text'],
-    ['lead_id', 'text'],
-    ['first_seen_at', 'time'],
-  ]),
-  visitorLinks: t('visitor_links', [
-    ['site_id', 'text'],
-    ['event_id', 'text'],
-    ['anonymous_id', 'text'],
-    ['lead_id', 'text'],
-    ['linked_at', 'time'],
-  ]),
-  outbox: t('outbox', [
-    ['site_id', 'text'],
-    ['id', 'text'],
-    ['type', 'text'],
-    ['lead_id', 'text'],
-    ['occurred_at', 'time'],
-    ['data', 'json'],
-    ['relayed_at', 'time'],
-  ]),
+  leads: { name: 'leads', columns: LEAD_COLUMNS },
+  leadIdentifiers: { name: 'lead_identifiers', columns: IDENTIFIER_COLUMNS },
+  visitorLinks: { name: 'visitor_links', columns: LINK_COLUMNS },
+  // Relayed, as the sweep would have left them.
+  outbox: { name: 'outbox', columns: [...OUTBOX_COLUMNS, ['relayed_at', 'time']] },
   identityVersions: t('identity_versions', [
     ['site_id', 'text'],
     ['version', 'int'],
@@ -283,6 +257,17 @@ function paid(source: string, medium: string, campaign: string, cpcMinor: number
   return { source, medium, campaign, cpcMinor };
 }
 
+/** A paid visit's landing: its cost's source, medium and campaign as UTM tags, then `tags`. */
+function paidLanding(cost: CostKey, referrer: string | null, tags: Record<string, string> = {}) {
+  const query = q({
+    utm_source: cost.source,
+    utm_medium: cost.medium,
+    utm_campaign: cost.campaign,
+    ...tags,
+  });
+  return { query, referrer, cost };
+}
+
 const ORIGINS: readonly Origin[] = [
   {
     name: 'google brand',
@@ -295,17 +280,10 @@ const ORIGINS: readonly Origin[] = [
       const cost = paid('google', 'cpc', 'brand-search', 180);
       const term = r.pick(['northwind', 'northwind crm', 'northwind pricing', 'northwind login']);
       const gclid = `Cj0KCQ${r.id('x').slice(2)}`;
-      return {
-        query: q({
-          utm_source: 'google',
-          utm_medium: 'cpc',
-          utm_campaign: cost.campaign,
-          utm_term: term,
-          gclid,
-        }),
-        referrer: 'https://www.google.com/',
-        cost,
-      };
+      return paidLanding(cost, 'https://www.google.com/', {
+        utm_term: term,
+        gclid,
+      });
     },
   },
   {
@@ -323,18 +301,11 @@ const ORIGINS: readonly Origin[] = [
         'crm for agencies',
         'utm tracking',
       ]);
-      return {
-        query: q({
-          utm_source: 'google',
-          utm_medium: 'cpc',
-          utm_campaign: cost.campaign,
-          utm_term: term,
-          utm_content: r.pick(['rsa-1', 'rsa-2']),
-          gclid: `EAIaIQ${r.id('x').slice(2)}`,
-        }),
-        referrer: 'https://www.google.com/',
-        cost,
-      };
+      return paidLanding(cost, 'https://www.google.com/', {
+        utm_term: term,
+        utm_content: r.pick(['rsa-1', 'rsa-2']),
+        gclid: `EAIaIQ${r.id('x').slice(2)}`,
+      });
     },
   },
   {
@@ -346,17 +317,10 @@ const ORIGINS: readonly Origin[] = [
     pages: ['/compare/hubspot', '/compare/pipedrive'],
     landing: (r) => {
       const cost = paid('google', 'cpc', 'competitor', 900);
-      return {
-        query: q({
-          utm_source: 'google',
-          utm_medium: 'cpc',
-          utm_campaign: cost.campaign,
-          utm_term: r.pick(['hubspot alternative', 'pipedrive vs']),
-          gclid: `CjwKCA${r.id('x').slice(2)}`,
-        }),
-        referrer: 'https://www.google.com/',
-        cost,
-      };
+      return paidLanding(cost, 'https://www.google.com/', {
+        utm_term: r.pick(['hubspot alternative', 'pipedrive vs']),
+        gclid: `CjwKCA${r.id('x').slice(2)}`,
+      });
     },
   },
   {
@@ -368,16 +332,9 @@ const ORIGINS: readonly Origin[] = [
     pages: ['/lp/lead-tracking', '/'],
     landing: (r) => {
       const cost = paid('bing', 'cpc', 'generic-lead-tracking', 420);
-      return {
-        query: q({
-          utm_source: 'bing',
-          utm_medium: 'cpc',
-          utm_campaign: cost.campaign,
-          msclkid: r.uuid().replaceAll('-', ''),
-        }),
-        referrer: 'https://www.bing.com/',
-        cost,
-      };
+      return paidLanding(cost, 'https://www.bing.com/', {
+        msclkid: r.uuid().replaceAll('-', ''),
+      });
     },
   },
   {
@@ -437,16 +394,9 @@ const ORIGINS: readonly Origin[] = [
     pages: ['/lp/enterprise', '/customers'],
     landing: (r) => {
       const cost = paid('linkedin', 'paid_social', 'abm-enterprise', 850);
-      return {
-        query: q({
-          utm_source: 'linkedin',
-          utm_medium: 'paid_social',
-          utm_campaign: cost.campaign,
-          li_fat_id: r.uuid(),
-        }),
-        referrer: 'https://www.linkedin.com/',
-        cost,
-      };
+      return paidLanding(cost, 'https://www.linkedin.com/', {
+        li_fat_id: r.uuid(),
+      });
     },
   },
   {
@@ -509,16 +459,9 @@ const ORIGINS: readonly Origin[] = [
     pages: ['/lp/free-trial', '/'],
     landing: (r) => {
       const cost = paid('gdn', 'display', 'awareness-q4', 40);
-      return {
-        query: q({
-          utm_source: 'gdn',
-          utm_medium: 'display',
-          utm_campaign: cost.campaign,
-          utm_content: r.pick(['300x250', '728x90']),
-        }),
-        referrer: null,
-        cost,
-      };
+      return paidLanding(cost, null, {
+        utm_content: r.pick(['300x250', '728x90']),
+      });
     },
   },
   {
@@ -1100,37 +1043,39 @@ export function generateSite(
         touchAt: at,
         touch,
       };
-      const event = (type: StoredEvent['type'], path: string, extra: JsonObject): StoredEvent => ({
-        siteId,
-        id: random.uuid(),
-        type,
-        anonymousId,
-        sessionId,
-        occurredAt: at,
-        receivedAt: at + 80 + random.int(2_500),
-        pageUrl: url,
-        pagePath: path,
-        pageTitle: titleOf(path),
-        referrer,
-        name: null,
-        payload: {
-          ...extra,
-          clientTimestamp: new Date(at - random.int(400)).toISOString(),
-          attribution: { first: firstTouch!, ...(lastTouch ? { last: lastTouch } : {}), adIds: {} },
-          context: {
-            library: { name: 'leadloop.js', version: '0.1.0' },
-            cookieDomain: COOKIE_DOMAIN,
+      const event = (type: StoredEvent['type'], path: string, extra: JsonObject) =>
+        storedEvent(
+          {
+            siteId,
+            id: random.uuid(),
+            type,
+            anonymousId,
+            sessionId,
+            occurredAt: at,
+            receivedAt: at + 80 + random.int(2_500),
+            pageUrl: url,
+            pagePath: path,
+            pageTitle: titleOf(path),
+            referrer,
+            name: null,
+            payload: {
+              ...extra,
+              clientTimestamp: new Date(at - random.int(400)).toISOString(),
+              attribution: {
+                first: firstTouch!,
+                ...(lastTouch ? { last: lastTouch } : {}),
+                adIds: {},
+              },
+              context: {
+                library: { name: 'leadloop.js', version: '0.1.0' },
+                cookieDomain: COOKIE_DOMAIN,
+              },
+            },
+            userAgent: ua,
+            geo,
           },
-        },
-        bot: false,
-        browser: enrichment.browser ?? null,
-        os: enrichment.os ?? null,
-        deviceType: enrichment.deviceType,
-        country: enrichment.country ?? null,
-        region: enrichment.region ?? null,
-        city: enrichment.city ?? null,
-        timezone: enrichment.timezone ?? null,
-      });
+          enrichment,
+        );
       let path = landingPath;
       for (let n = 0; n < plan.pageviews; n++) {
         if (n > 0) {
@@ -1167,15 +1112,7 @@ export function generateSite(
   }
 
   const writeChange = (change: DomainChange) =>
-    write(TABLES.outbox, [
-      siteId,
-      change.id,
-      change.type,
-      change.leadId,
-      change.occurredAt,
-      change.data,
-      change.occurredAt + 900,
-    ]);
+    write(TABLES.outbox, [...changeRow(siteId, change), change.occurredAt + 900]);
   const emptySnapshot = (): IdentitySnapshot => ({
     version: 0,
     rules: DEFAULT_SCORING_RULES,
@@ -1264,17 +1201,9 @@ export function generateSite(
       patches,
     });
     commits += 1 + conversions.length;
-    for (const row of update.leads) write(TABLES.leads, leadValues(siteId, row));
-    for (const row of update.identifiers)
-      write(TABLES.leadIdentifiers, [siteId, row.kind, row.value, row.leadId, row.firstSeenAt]);
-    for (const link of update.links)
-      write(TABLES.visitorLinks, [
-        siteId,
-        link.eventId,
-        link.anonymousId,
-        link.leadId,
-        link.linkedAt,
-      ]);
+    for (const row of update.leads) write(TABLES.leads, leadRow(siteId, row));
+    for (const row of update.identifiers) write(TABLES.leadIdentifiers, identifierRow(siteId, row));
+    for (const link of update.links) write(TABLES.visitorLinks, linkRow(siteId, link));
     for (const change of update.changes) writeChange(change);
     for (const row of conversions) {
       write(TABLES.conversions, [
@@ -1322,25 +1251,4 @@ export function generateSite(
     timeZone: TIME_ZONE,
     counts,
   };
-}
-
-function leadValues(siteId: string, lead: LeadRow): unknown[] {
-  return [
-    siteId,
-    lead.id,
-    lead.createdAt,
-    lead.updatedAt,
-    lead.mergedInto,
-    lead.status,
-    lead.score,
-    lead.notifiedScore,
-    lead.scoreReasons,
-    lead.email,
-    lead.phone,
-    lead.name,
-    lead.traits,
-    lead.owner,
-    lead.apiTraits,
-    lead.stageAt,
-  ];
 }

@@ -14,7 +14,7 @@ import { createApp } from '../src/app.ts';
 import type { EventMessage, EventRecord } from '../src/core/event-record.ts';
 import { planIngest } from '../src/core/ingest-plan.ts';
 import { generateId } from '../src/core/keys.ts';
-import { generateWebhookSecret } from '../src/core/webhook-signature.ts';
+import { newWebhook } from '../src/core/webhook-fanout.ts';
 import { DEVELOPMENT_ADMIN_TOKEN } from '../src/http/admin-auth.ts';
 import { consumeEvents } from '../src/runtime/events-consumer.ts';
 import { updateLeads } from '../src/runtime/lead-updater.ts';
@@ -128,22 +128,18 @@ export async function expectNothingDoubled(
 
 /** A subscription to every change, on a receiver nobody calls here (only relaying is checked). */
 export async function subscribeAll(store: Store, site: Site) {
-  await store.webhooks.createWebhook({
-    siteId: site.id,
-    id: generateId('wh'),
-    url: 'https://hooks.example.com/all',
-    description: '',
-    eventTypes: ['*'],
-    filters: {},
-    secret: generateWebhookSecret(),
-    previousSecret: null,
-    previousSecretExpiresAt: null,
-    enabled: true,
-    disabledReason: null,
-    failingSince: null,
-    createdAt: T0,
-    updatedAt: T0,
-  });
+  await store.webhooks.createWebhook(
+    newWebhook(
+      {
+        siteId: site.id,
+        url: 'https://hooks.example.com/all',
+        description: '',
+        eventTypes: ['*'],
+        filters: {},
+      },
+      T0,
+    ),
+  );
 }
 
 /**
@@ -586,22 +582,19 @@ export function describeFaults(name: string, target: FaultTarget) {
           for (const [kind, url] of Object.entries(endpoints)) {
             const id = generateId('wh');
             webhookOf.set(id, kind);
-            await store.webhooks.createWebhook({
-              siteId: site.id,
-              id,
-              url,
-              description: kind,
-              eventTypes: ['lead.created'],
-              filters: {},
-              secret: generateWebhookSecret(),
-              previousSecret: null,
-              previousSecretExpiresAt: null,
-              enabled: true,
-              disabledReason: null,
-              failingSince: null,
-              createdAt: T0,
-              updatedAt: T0,
-            });
+            await store.webhooks.createWebhook(
+              newWebhook(
+                {
+                  siteId: site.id,
+                  id,
+                  url,
+                  description: kind,
+                  eventTypes: ['lead.created'],
+                  filters: {},
+                },
+                T0,
+              ),
+            );
           }
           const [first] = scenario(site).batches;
           await drainEvents(store, enqueue(first!.slice(0, 2)));

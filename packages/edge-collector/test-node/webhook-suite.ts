@@ -7,8 +7,7 @@ import type { AddressInfo } from 'node:net';
 import type { Site } from '@leadloop/schema';
 import { Webhook } from 'standardwebhooks';
 import { afterAll, describe, expect, it, vi } from 'vitest';
-import { generateId } from '../src/core/keys.ts';
-import type { WebhookRow } from '../src/core/webhook-fanout.ts';
+import { newWebhook, type WebhookRow } from '../src/core/webhook-fanout.ts';
 import { generateWebhookSecret } from '../src/core/webhook-signature.ts';
 import { eraseLead } from '../src/runtime/lead-updater.ts';
 import {
@@ -89,20 +88,7 @@ async function subscribe(
   overrides: Partial<WebhookRow> = {},
 ): Promise<WebhookRow> {
   const row: WebhookRow = {
-    siteId: site.id,
-    id: generateId('wh'),
-    url,
-    description: '',
-    eventTypes: ['*'],
-    filters: {},
-    secret: generateWebhookSecret(),
-    previousSecret: null,
-    previousSecretExpiresAt: null,
-    enabled: true,
-    disabledReason: null,
-    failingSince: null,
-    createdAt: T0,
-    updatedAt: T0,
+    ...newWebhook({ siteId: site.id, url, description: '', eventTypes: ['*'], filters: {} }, T0),
     ...overrides,
   };
   await store.webhooks.createWebhook(row);

@@ -121,63 +121,51 @@ const base = {
   ),
   properties: jsonObject,
 };
-const optional = ['attribution', 'properties', 'traits'] as const;
+/** A browser event of `type`: the base fields (attribution and properties optional) and its own, all required. */
+function eventOf(type: string, own: Record<string, fc.Arbitrary<unknown>> = {}) {
+  const model = { ...base, type: fc.constant(type), ...own };
+  const requiredKeys = [
+    'id',
+    'timestamp',
+    'anonymousId',
+    'sessionId',
+    'page',
+    'type',
+    ...Object.keys(own),
+  ];
+  return fc.record(model, { requiredKeys: requiredKeys as (keyof typeof model)[] });
+}
 const browserEvent = fc.oneof(
-  fc.record(
-    { ...base, type: fc.constant('pageview') },
-    { requiredKeys: ['id', 'timestamp', 'anonymousId', 'sessionId', 'page', 'type'] },
-  ),
-  fc.record(
-    {
-      ...base,
-      type: fc.constant('form_submit'),
-      form: fc.record(
-        {
-          id: shortText,
-          name: shortText,
-          fields: fc.record(
-            { email, phone, message: fc.string({ maxLength: 80 }) },
-            { requiredKeys: [] },
-          ),
-        },
-        { requiredKeys: ['fields'] },
-      ),
-    },
-    { requiredKeys: ['id', 'timestamp', 'anonymousId', 'sessionId', 'page', 'type', 'form'] },
-  ),
-  fc.record(
-    {
-      ...base,
-      type: fc.constant('call_click'),
-      call: fc.record(
-        {
-          number: phone,
-          kind: fc.constantFrom('tel', 'sms', 'whatsapp'),
-          digits: phone,
-          text: shortText,
-        },
-        { requiredKeys: ['number'] },
-      ),
-    },
-    { requiredKeys: ['id', 'timestamp', 'anonymousId', 'sessionId', 'page', 'type', 'call'] },
-  ),
-  fc.record(
-    {
-      ...base,
-      type: fc.constant('identify'),
-      traits: fc.record(
-        { email, phone, name: shortText, company: shortText },
-        { requiredKeys: [] },
-      ),
-    },
-    { requiredKeys: ['id', 'timestamp', 'anonymousId', 'sessionId', 'page', 'type', 'traits'] },
-  ),
-  fc.record(
-    { ...base, type: fc.constant('track'), name: shortText },
-    { requiredKeys: ['id', 'timestamp', 'anonymousId', 'sessionId', 'page', 'type', 'name'] },
-  ),
+  eventOf('pageview'),
+  eventOf('form_submit', {
+    form: fc.record(
+      {
+        id: shortText,
+        name: shortText,
+        fields: fc.record(
+          { email, phone, message: fc.string({ maxLength: 80 }) },
+          { requiredKeys: [] },
+        ),
+      },
+      { requiredKeys: ['fields'] },
+    ),
+  }),
+  eventOf('call_click', {
+    call: fc.record(
+      {
+        number: phone,
+        kind: fc.constantFrom('tel', 'sms', 'whatsapp'),
+        digits: phone,
+        text: shortText,
+      },
+      { requiredKeys: ['number'] },
+    ),
+  }),
+  eventOf('identify', {
+    traits: fc.record({ email, phone, name: shortText, company: shortText }, { requiredKeys: [] }),
+  }),
+  eventOf('track', { name: shortText }),
 );
-void optional;
 
 const batch = fc.record(
   {

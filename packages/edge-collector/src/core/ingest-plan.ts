@@ -49,7 +49,8 @@ export type IngestPlan = {
   visitors: VisitorUpsert[];
 };
 
-function storedEvent(record: EventRecord, enrichment: Enrichment): StoredEvent {
+/** An accepted event as stored: its request context replaced by what was read from it. */
+export function storedEvent(record: EventRecord, enrichment: Enrichment): StoredEvent {
   const { userAgent: _userAgent, geo: _geo, ...event } = record;
   return {
     ...event,

@@ -1,6 +1,8 @@
 import type { JsonObject, Lead, WebhookFilters } from '@leadloop/schema';
+import { generateId } from './keys.ts';
 import type { DomainChange } from './lead-update.ts';
 import { webhookBody } from './webhook-delivery-policy.ts';
+import { generateWebhookSecret } from './webhook-signature.ts';
 
 // Which subscriptions a domain change reaches, and what each is sent: the body is made once,
 // when the change is relayed, and frozen, so every retry signs the same bytes.
@@ -23,6 +25,27 @@ export type WebhookRow = {
   createdAt: number;
   updatedAt: number;
 };
+
+/** A new subscription: enabled, with a fresh signing secret and none before it. */
+export function newWebhook(
+  fields: Pick<WebhookRow, 'siteId' | 'url' | 'description' | 'eventTypes' | 'filters'> & {
+    id?: string;
+  },
+  at: number,
+): WebhookRow {
+  return {
+    ...fields,
+    id: fields.id ?? generateId('wh'),
+    secret: generateWebhookSecret(),
+    previousSecret: null,
+    previousSecretExpiresAt: null,
+    enabled: true,
+    disabledReason: null,
+    failingSince: null,
+    createdAt: at,
+    updatedAt: at,
+  };
+}
 
 /** A delivery about to be made: one change for one subscription. */
 export type NewDelivery = {

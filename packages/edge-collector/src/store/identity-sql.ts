@@ -140,7 +140,7 @@ export function isStaleWrite(error: unknown): boolean {
   return false;
 }
 
-const LEAD_COLUMNS: readonly Column[] = [
+export const LEAD_COLUMNS: readonly Column[] = [
   ['site_id', 'text'],
   ['id', 'text'],
   ['created_at', 'time'],
@@ -158,14 +158,14 @@ const LEAD_COLUMNS: readonly Column[] = [
   ['api_traits', 'json'],
   ['stage_at', 'time'],
 ];
-const IDENTIFIER_COLUMNS: readonly Column[] = [
+export const IDENTIFIER_COLUMNS: readonly Column[] = [
   ['site_id', 'text'],
   ['kind', 'text'],
   ['value', 'text'],
   ['lead_id', 'text'],
   ['first_seen_at', 'time'],
 ];
-const LINK_COLUMNS: readonly Column[] = [
+export const LINK_COLUMNS: readonly Column[] = [
   ['site_id', 'text'],
   ['event_id', 'text'],
   ['anonymous_id', 'text'],
@@ -179,7 +179,7 @@ const MERGE_COLUMNS: readonly Column[] = [
   ['event_id', 'text'],
   ['merged_at', 'time'],
 ];
-const OUTBOX_COLUMNS: readonly Column[] = [
+export const OUTBOX_COLUMNS: readonly Column[] = [
   ['site_id', 'text'],
   ['id', 'text'],
   ['type', 'text'],
@@ -188,7 +188,7 @@ const OUTBOX_COLUMNS: readonly Column[] = [
   ['data', 'json'],
 ];
 
-const leadRow = (siteId: string, lead: LeadRow) => [
+export const leadRow = (siteId: string, lead: LeadRow) => [
   siteId,
   lead.id,
   lead.createdAt,
@@ -206,14 +206,14 @@ const leadRow = (siteId: string, lead: LeadRow) => [
   lead.apiTraits,
   lead.stageAt,
 ];
-const identifierRow = (siteId: string, row: IdentifierRow) => [
+export const identifierRow = (siteId: string, row: IdentifierRow) => [
   siteId,
   row.kind,
   row.value,
   row.leadId,
   row.firstSeenAt,
 ];
-const linkRow = (siteId: string, link: VisitorLink) => [
+export const linkRow = (siteId: string, link: VisitorLink) => [
   siteId,
   link.eventId,
   link.anonymousId,
@@ -227,7 +227,7 @@ const mergeRow = (siteId: string, merge: Merge) => [
   merge.eventId,
   merge.mergedAt,
 ];
-const changeRow = (siteId: string, change: DomainChange) => [
+export const changeRow = (siteId: string, change: DomainChange) => [
   siteId,
   change.id,
   change.type,

@@ -11,10 +11,9 @@ import {
 } from '@leadloop/schema';
 import { Hono } from 'hono';
 import type { AppDeps } from '../../app.ts';
-import { generateId } from '../../core/keys.ts';
 import { decodeCursor, encodeCursor } from '../../core/page-cursor.ts';
 import { webhookBody } from '../../core/webhook-delivery-policy.ts';
-import type { WebhookRow } from '../../core/webhook-fanout.ts';
+import { newWebhook, type WebhookRow } from '../../core/webhook-fanout.ts';
 import { generateWebhookSecret } from '../../core/webhook-signature.ts';
 import { checkWebhookUrl } from '../../core/webhook-url.ts';
 import { attemptDelivery, type DeliveryOptions } from '../../runtime/webhook-deliverer.ts';
@@ -98,23 +97,16 @@ export function webhookRoutes(deps: AppDeps): Hono<SecretKeyEnv> {
     .post('/', async (c) => {
       const input = await parseJsonBody(createWebhookSchema, c.req.raw);
       assertDeliverable(input.url, delivery);
-      const at = now();
-      const row: WebhookRow = {
-        siteId: c.get('site').id,
-        id: generateId('wh'),
-        url: input.url,
-        description: input.description,
-        eventTypes: input.eventTypes,
-        filters: input.filters,
-        secret: generateWebhookSecret(),
-        previousSecret: null,
-        previousSecretExpiresAt: null,
-        enabled: true,
-        disabledReason: null,
-        failingSince: null,
-        createdAt: at,
-        updatedAt: at,
-      };
+      const row = newWebhook(
+        {
+          siteId: c.get('site').id,
+          url: input.url,
+          description: input.description,
+          eventTypes: input.eventTypes,
+          filters: input.filters,
+        },
+        now(),
+      );
       await store.webhooks.createWebhook(row);
       // From the request's own path, so a collector under a base path (`/ll/v1/…`) answers in kind.
       c.header('location', `${c.req.path.replace(/\/+$/, '')}/${row.id}`);
